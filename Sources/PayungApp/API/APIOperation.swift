@@ -1,0 +1,85 @@
+import Vapor
+
+/// One operation of the JSON API. The same value registers the route and
+/// describes it in the OpenAPI document, so the two cannot drift apart.
+struct APIOperation: Sendable {
+    enum Access: Sendable {
+        /// No credentials needed: the document itself, health, region lookups,
+        /// public aggregates. Marked `security: []` in the document.
+        case `public`
+        /// A bearer token or a web session is required.
+        case authenticated
+    }
+
+    struct QueryParameter: Sendable {
+        let name: String
+        let description: String
+        let schema: JSON
+        var required = false
+    }
+
+    let method: HTTPMethod
+    /// OpenAPI form, `{name}` for parameters: `/api/v1/regions/{code}`.
+    let path: String
+    let operationID: String
+    let summary: String
+    let tag: String
+    var access: Access = .authenticated
+    var query: [QueryParameter] = []
+    /// Component schema name of the JSON request body.
+    var requestBody: String? = nil
+    /// Component schema name of the success response.
+    let response: String
+    var successStatus: Int = 200
+    /// Error statuses besides the ones every operation can answer.
+    var errors: [Int] = []
+
+    /// Vapor path components: `{code}` becomes the parameter `:code`.
+    var pathComponents: [PathComponent] {
+        path.split(separator: "/").map { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}")
+                ? .parameter(String(segment.dropFirst().dropLast()))
+                : .constant(String(segment))
+        }
+    }
+
+    var pathParameters: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+}
+
+/// Registers API operations on a route builder and records them for the
+/// OpenAPI document.
+struct APIRouter {
+    let app: Application
+    let routes: any RoutesBuilder
+
+    func on<Response: AsyncResponseEncodable>(
+        _ operation: APIOperation,
+        use handler: @escaping @Sendable (Request) async throws -> Response
+    ) {
+        routes.on(operation.method, operation.pathComponents, use: handler)
+        app.apiOperations.append(operation)
+    }
+}
+
+extension Application {
+    private struct OperationsKey: StorageKey { typealias Value = [APIOperation] }
+    private struct SchemasKey: StorageKey { typealias Value = [String: JSON] }
+
+    /// Every registered API operation, in registration order.
+    var apiOperations: [APIOperation] {
+        get { storage[OperationsKey.self] ?? [] }
+        set { storage[OperationsKey.self] = newValue }
+    }
+
+    /// Component schemas of the OpenAPI document, by name.
+    var apiSchemas: [String: JSON] {
+        get { storage[SchemasKey.self] ?? [:] }
+        set { storage[SchemasKey.self] = newValue }
+    }
+
+    func addAPISchemas(_ schemas: [String: JSON]) {
+        apiSchemas.merge(schemas) { _, new in new }
+    }
+}

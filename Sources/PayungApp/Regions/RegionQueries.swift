@@ -1,0 +1,80 @@
+import Fluent
+import PayungCore
+import SQLKit
+
+/// Database access for regions.
+struct RegionQueries {
+    let db: any Database
+
+    func find(_ code: RegionCode) async throws -> RegionModel? {
+        try await RegionModel.find(code.dotted, on: db)
+    }
+
+    func children(of code: RegionCode) async throws -> [RegionModel] {
+        try await RegionModel.query(on: db).filter(\.$parentCode == code.dotted).sort(\.$id).all()
+    }
+
+    func provinces() async throws -> [RegionModel] {
+        try await RegionModel.query(on: db).filter(\.$level == RegionLevel.province.rawValue).sort(\.$id).all()
+    }
+
+    /// The region and its ancestors, province first.
+    func path(to code: RegionCode) async throws -> [RegionModel] {
+        var codes: [String] = []
+        var current: RegionCode? = code
+        while let c = current { codes.insert(c.dotted, at: 0); current = c.parent }
+        let found = try await RegionModel.query(on: db).filter(\.$id ~~ codes).all()
+        return codes.compactMap { code in found.first { $0.id == code } }
+    }
+
+    /// Which of `codes` are in the list; `nil` when no region list is loaded.
+    func knownCodes(among codes: [RegionCode]) async throws -> Set<RegionCode>? {
+        guard try await RegionModel.query(on: db).first() != nil else { return nil }
+        let rows = try await RegionModel.query(on: db).filter(\.$id ~~ codes.map(\.dotted)).all()
+        return Set(rows.compactMap { $0.id.flatMap(RegionCode.init) })
+    }
+
+    func countsByLevel() async throws -> [RegionLevel: Int] {
+        struct Row: Decodable { let level: String; let n: Int }
+        let rows = try await db.sql.select().column("level").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("regions").groupBy("level").all(decoding: Row.self)
+        var counts: [RegionLevel: Int] = [:]
+        for row in rows { if let level = RegionLevel(rawValue: row.level) { counts[level] = row.n } }
+        return counts
+    }
+
+    /// Every stored region name by code, for diffing an import.
+    func allNames() async throws -> [String: String] {
+        struct Row: Decodable { let code: String; let name: String }
+        let rows = try await db.sql.select().columns("code", "name").from("regions").all(decoding: Row.self)
+        return Dictionary(rows.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Inserts in multi-row statements (Fluent's per-row cost is too high for
+    /// 91,599 rows).
+    func insert(_ records: [RegionRecord]) async throws {
+        for chunk in records.chunked(into: 5_000) {
+            var insert = db.sql.insert(into: "regions").columns("code", "name", "level", "parent_code")
+            for record in chunk {
+                insert = insert.values([
+                    SQLBind(record.code.dotted), SQLBind(record.name), SQLBind(record.code.level.rawValue),
+                    SQLBind(record.code.parent?.dotted),
+                ])
+            }
+            try await insert.run()
+        }
+    }
+
+    func rename(_ records: [RegionRecord]) async throws {
+        for record in records {
+            try await db.sql.update("regions").set("name", to: record.name)
+                .where("code", .equal, record.code.dotted).run()
+        }
+    }
+}
+
+extension Array {
+    func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Vapor
+
+/// Where Payung keeps its data.
+public enum DatabaseLocation: Sendable, Equatable {
+    /// An SQLite file (WAL mode, foreign keys on).
+    case sqliteFile(String)
+    /// An SQLite database in memory, for tests.
+    case sqliteMemory
+    /// A PostgreSQL server, as a `postgres://user:pass@host:port/db` URL.
+    case postgres(String)
+
+    /// Reads `DATABASE_URL`: unset means `payung.sqlite` in the working
+    /// directory; `sqlite:///abs/path`, `sqlite://relative/path`,
+    /// `sqlite::memory:`, `postgres://...` and `postgresql://...` are understood.
+    public static func parse(_ url: String?) throws -> DatabaseLocation {
+        guard let url, !url.isEmpty else { return .sqliteFile("payung.sqlite") }
+        if url == "sqlite::memory:" { return .sqliteMemory }
+        if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw ConfigurationError.invalid("DATABASE_URL", url) }
+            return .sqliteFile(path)
+        }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.hasPrefix("postgres+tcp://") {
+            return .postgres(url)
+        }
+        throw ConfigurationError.invalid("DATABASE_URL", "expected sqlite:///path or postgres://..., got \(url.prefix(20))...")
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    static func invalid(_ name: String, _ detail: String) -> ConfigurationError {
+        ConfigurationError(description: "Invalid \(name): \(detail)")
+    }
+}
+
+/// Settings, read once at start-up from the environment into one typed value.
+public struct AppConfig: Sendable {
+    public var database: DatabaseLocation
+    /// Root of the project files (`Resources/Views`, `Public`); defaults to the
+    /// working directory. `PAYUNG_ROOT` overrides.
+    public var rootDirectory: String
+    /// Log every SQL statement (`PAYUNG_SQL_LOG=1`).
+    public var logSQL: Bool
+
+    public init(database: DatabaseLocation, rootDirectory: String, logSQL: Bool = false) {
+        self.database = database
+        self.rootDirectory = rootDirectory.hasSuffix("/") ? rootDirectory : rootDirectory + "/"
+        self.logSQL = logSQL
+    }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        AppConfig(
+            database: try DatabaseLocation.parse(env["DATABASE_URL"]),
+            rootDirectory: env["PAYUNG_ROOT"] ?? DirectoryConfiguration.detect().workingDirectory,
+            logSQL: env["PAYUNG_SQL_LOG"] == "1"
+        )
+    }
+}

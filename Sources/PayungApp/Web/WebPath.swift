@@ -1,0 +1,17 @@
+import Vapor
+
+/// The web pages, named once: routes are registered from these and links are
+/// made from them, so a link cannot point at a page that does not exist.
+struct WebPath: Sendable, Equatable {
+    let path: String
+
+    init(_ path: String) { self.path = path }
+
+    var components: [PathComponent] { path.pathComponents }
+
+    static let home = WebPath("/")
+    static let nikCheck = WebPath("/cek-nik")
+    static let regions = WebPath("/wilayah")
+    static func region(_ code: String) -> WebPath { WebPath("/wilayah/\(code)") }
+    static let openAPI = WebPath("/api/v1/openapi.json")
+}

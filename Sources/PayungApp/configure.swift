@@ -1,0 +1,57 @@
+import Fluent
+import Leaf
+import Vapor
+
+/// Wires databases, migrations, views, middleware and routes. The entry point
+/// and the tests both call this.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.directory = DirectoryConfiguration(workingDirectory: config.rootDirectory)
+    try checkResources(app.directory)
+
+    try app.useDatabase(config.database, logSQL: config.logSQL)
+    app.migrations.add(Migrations.all)
+    try await app.prepareDatabase(config.database)
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    app.middleware = Middlewares()
+    app.middleware.use(ErrorPresentationMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.routes.defaultMaxBodySize = "1mb"
+
+    registerRoutes(app)
+    registerCommands(app)
+}
+
+/// Templates and static files must be there before the first request.
+private func checkResources(_ directory: DirectoryConfiguration) throws {
+    for required in [directory.viewsDirectory + "layout.leaf", directory.publicDirectory + "css/payung.css"] {
+        guard FileManager.default.fileExists(atPath: required) else {
+            throw ConfigurationError(description: "Missing \(required): run Payung from the project folder or set PAYUNG_ROOT")
+        }
+    }
+}
+
+func registerRoutes(_ app: Application) {
+    let api = APIRouter(app: app, routes: app.routes)
+    let web = app.routes
+    SystemController().register(api: api, root: app.routes)
+    RegionController().register(api: api, web: web)
+    NIKController().register(api: api, web: web)
+    HomeController().register(web: web)
+}
+
+func registerCommands(_ app: Application) {
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(RegionsCommand(), as: "regions")
+    app.asyncCommands.use(NIKCommand(), as: "nik")
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+}
+
+/// Every migration, in order. Migrations are history: never edit one that shipped.
+enum Migrations {
+    static let all: [any Migration] = [
+        CreateRegions(),
+    ]
+}

@@ -1,0 +1,22 @@
+import Foundation
+import Logging
+import PayungApp
+import Vapor
+
+var environment = try Environment.detect()
+try LoggingSystem.bootstrap(from: &environment)
+let app = try await Application.make(environment)
+var exitCode: Int32 = 0
+do {
+    try await configure(app, config: try AppConfig.fromEnvironment())
+    let command = environment.arguments.dropFirst().first ?? "serve"
+    if command == "serve" || command.hasPrefix("-") {
+        try await app.autoMigrate()
+    }
+    try await app.startup()
+    try await app.running?.onStop.get()
+} catch {
+    exitCode = PayungExit.report(error, logger: app.logger)
+}
+try await app.asyncShutdown()
+exit(exitCode)
