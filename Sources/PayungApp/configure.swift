@@ -43,7 +43,7 @@ func registerRoutes(_ app: Application) {
 }
 
 func registerCommands(_ app: Application) {
-    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(PayungMigrateCommand(), as: "migrate")
     app.asyncCommands.use(RegionsCommand(), as: "regions")
     app.asyncCommands.use(NIKCommand(), as: "nik")
     app.asyncCommands.use(DemoCommand(), as: "demo")

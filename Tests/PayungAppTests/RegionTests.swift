@@ -20,17 +20,19 @@ struct RegionTests {
                 #expect(res.status == .ok)
                 let body = try res.content.decode(RegionChildrenDTO.self)
                 #expect(body.count == 4)
-                #expect(body.children.map(\.name) == ["Pekalongan Barat", "Pekalongan Timur", "Pekalongan Selatan", "Pekalongan Utara"])
+                #expect(body.children.map(\.code) == ["33.75.01", "33.75.02", "33.75.03", "33.75.04"])
+                #expect(Set(body.children.map(\.name)) == ["Pekalongan Barat", "Pekalongan Timur", "Pekalongan Selatan", "Pekalongan Utara"])
                 #expect(body.children.allSatisfy { $0.level == "district" && $0.parentCode == "33.75" })
                 #expect(body.parent?.name == "Kota Pekalongan")
             }
             try await app.testing().test(.GET, "/api/v1/regions/1571/children") { res in
-                #expect(try res.content.decode(RegionChildrenDTO.self).count == 11)
+                let decoded = try res.content.decode(RegionChildrenDTO.self)
+                #expect(decoded.count == 11)
             }
-            try await app.testing().test(.GET, "/api/v1/regions/3375011001") { res in
+            try await app.testing().test(.GET, "/api/v1/regions/3375011002") { res in
                 #expect(res.status == .ok)
                 let body = try res.content.decode(RegionDetailDTO.self)
-                #expect(body.region.code == "33.75.01.1001")
+                #expect(body.region.code == "33.75.01.1002" && body.region.name == "Medono")
                 #expect(body.ancestors.map(\.code) == ["33", "33.75", "33.75.01"])
             }
         }
@@ -66,11 +68,13 @@ struct RegionTests {
             }
             try await app.testing().test(.GET, "/api/v1/regions/33.7x/children") { res in
                 #expect(res.status == .unprocessableEntity)
-                #expect(try res.content.decode(APIErrorBody.self).error.code == "region_code_invalid")
+                let decoded = try res.content.decode(APIErrorBody.self)
+                #expect(decoded.error.code == "region_code_invalid")
             }
             try await app.testing().test(.GET, "/api/v1/no-such-route") { res in
                 #expect(res.status == .notFound)
-                #expect(try res.content.decode(APIErrorBody.self).error.code == "not_found")
+                let decoded = try res.content.decode(APIErrorBody.self)
+                #expect(decoded.error.code == "not_found")
             }
         }
     }
@@ -90,10 +94,12 @@ struct RegionTests {
             let second = try await importer.importFile(at: full)
             #expect(second == .init(inserted: 0, renamed: 0, unchanged: 91_599))
             try await app.testing().test(.GET, "/api/v1/regions/33.75/children") { res in
-                #expect(try res.content.decode(RegionChildrenDTO.self).count == 4)
+                let decoded = try res.content.decode(RegionChildrenDTO.self)
+                #expect(decoded.count == 4)
             }
             try await app.testing().test(.GET, "/api/v1/regions/15.71/children") { res in
-                #expect(try res.content.decode(RegionChildrenDTO.self).count == 11)
+                let decoded = try res.content.decode(RegionChildrenDTO.self)
+                #expect(decoded.count == 11)
             }
         }
     }

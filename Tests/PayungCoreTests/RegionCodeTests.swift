@@ -42,7 +42,6 @@ struct RegionCodeTests {
         #expect(village.isWithin(village))
         #expect(!city.isWithin(village))
         #expect(!RegionCode("15.71.01.1001")!.isWithin(city))
-        #expect(!RegionCode("33.7")!.isParent(of: district) )
         #expect(city.child("01") == district)
         #expect(city.child("1001") == nil)
         #expect(RegionLevel.district.child == .village && RegionLevel.village.child == nil)

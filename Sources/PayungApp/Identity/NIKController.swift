@@ -74,3 +74,5 @@ struct NIKController {
         }
     }
 }
+
+extension NIKCheckResult: Content {}

@@ -41,14 +41,14 @@ struct PresentedError: Sendable {
             status = domain.kind.status
             code = domain.code
             message = domain.message
-        case let abort as any AbortError:
-            status = abort.status
-            headers = abort.headers
-            (code, message) = PresentedError.describe(abort.status, reason: abort.reason)
         case let decoding as DecodingError:
             status = .badRequest
             code = "invalid_body"
             message = "Data yang dikirim tidak dapat dibaca: \(PresentedError.describe(decoding))."
+        case let abort as any AbortError:
+            status = abort.status
+            headers = abort.headers
+            (code, message) = PresentedError.describe(abort.status, reason: abort.reason)
         default:
             status = .internalServerError
             code = "internal_error"

@@ -45,7 +45,7 @@ enum TestDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 /// Repository root, so tests find `Resources/Views` and `Public` wherever they run.
 let packageRoot: String = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
 /// A pinned "today" for tests: 21 November 2026, 10:00 WIB.
 let testNow = Date(timeIntervalSince1970: 1_795_230_000)
