@@ -12,12 +12,22 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(Migrations.all)
     try await app.prepareDatabase(config.database)
 
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.sessions.use(.fluent)
+    app.sessions.configuration = .init(cookieName: "payung_session") { id in
+        HTTPCookies.Value(string: id.string, expires: nil, maxAge: nil, path: "/",
+                          isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     app.middleware = Middlewares()
     app.middleware.use(ErrorPresentationMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(ActorMiddleware())
+    app.middleware.use(CSRFMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
 
     registerRoutes(app)
@@ -34,12 +44,17 @@ private func checkResources(_ directory: DirectoryConfiguration) throws {
 }
 
 func registerRoutes(_ app: Application) {
-    let api = APIRouter(app: app, routes: app.routes)
+    let protected = app.routes.grouped(RequireAuthenticationMiddleware())
+    let api = APIRouter(app: app, publicRoutes: app.routes, protectedRoutes: protected)
     let web = app.routes
     SystemController().register(api: api, root: app.routes)
     RegionController().register(api: api, web: web)
-    NIKController().register(api: api, web: web)
+    NIKController().register(api: api, web: protected)
     HomeController().register(web: web)
+    SessionController().register(public: web, protected: protected)
+    AccessAPIController().register(api: api)
+    UserAdminController().register(protected: protected)
+    AuditController().register(protected: protected)
 }
 
 func registerCommands(_ app: Application) {
@@ -47,11 +62,16 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(RegionsCommand(), as: "regions")
     app.asyncCommands.use(NIKCommand(), as: "nik")
     app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(TokenCommand(), as: "token")
 }
 
 /// Every migration, in order. Migrations are history: never edit one that shipped.
 enum Migrations {
     static let all: [any Migration] = [
         CreateRegions(),
+        SessionRecord.migration,
+        CreateUsers(),
+        CreateAuditEvents(),
     ]
 }

@@ -53,10 +53,11 @@ struct SystemTests {
     @Test("NIK check API: valid, invalid, scientific notation, region warnings", arguments: TestDatabase.available)
     func nikCheck(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
-            _ = try await RegionImporter(db: app.db).importFile(at: Fixtures.pilotRegions)
+            try await app.loadPilotRegions()
+            let (_, token) = try await app.makeUser("operator", .operator, "33.75")
             func check(_ nik: String) async throws -> NIKCheckResultView {
                 var result: NIKCheckResultView?
-                try await app.testing().test(.POST, "/api/v1/nik/check", beforeRequest: { req in
+                try await app.testing().test(.POST, "/api/v1/nik/check", headers: .bearer(token), beforeRequest: { req in
                     try req.content.encode(["nik": nik])
                 }) { res in
                     #expect(res.status == .ok)
@@ -77,7 +78,7 @@ struct SystemTests {
             let future = try await check("3375011512260001")
             #expect(future.reason == "nik_birth_date_in_future")
 
-            try await app.testing().test(.POST, "/api/v1/nik/check", beforeRequest: { req in
+            try await app.testing().test(.POST, "/api/v1/nik/check", headers: .bearer(token), beforeRequest: { req in
                 try req.content.encode(["nomor": "1"])
             }) { res in
                 #expect(res.status == .badRequest)
@@ -90,7 +91,8 @@ struct SystemTests {
     @Test("web shell: pages in Bahasa Indonesia, NIK form works without JS", arguments: TestDatabase.available)
     func webPages(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
-            _ = try await RegionImporter(db: app.db).importFile(at: Fixtures.pilotRegions)
+            try await app.loadPilotRegions()
+            try await app.makeUser("kelurahan.medono", .kelurahan, "33.75.01.1002")
             try await app.testing().test(.GET, "/") { res in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("<html lang=\"id\">"))
@@ -106,17 +108,28 @@ struct SystemTests {
                 #expect(res.status == .notFound)
                 #expect(res.body.string.contains("Tidak ditemukan"))
             }
-            try await app.testing().test(.POST, "/cek-nik", beforeRequest: { req in
-                try req.content.encode(["nik": "3375014506850001"], as: .urlEncodedForm)
+            try await app.testing().test(.GET, "/cek-nik") { res in
+                #expect(res.status == .seeOther)
+                #expect(res.headers.first(name: .location)?.hasPrefix("/masuk?next=") == true)
+            }
+            let browser = try await BrowserSession.login(app, "kelurahan.medono")
+            try await app.testing().test(.POST, "/cek-nik", headers: browser.headers, beforeRequest: { req in
+                try req.content.encode(["nik": "3375014506850001", "_csrf": browser.csrf], as: .urlEncodedForm)
             }) { res in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("5 Juni 1985"))
                 #expect(res.body.string.contains("Perempuan"))
             }
-            try await app.testing().test(.POST, "/cek-nik", beforeRequest: { req in
-                try req.content.encode(["nik": "3.37501E+15"], as: .urlEncodedForm)
+            try await app.testing().test(.POST, "/cek-nik", headers: browser.headers, beforeRequest: { req in
+                try req.content.encode(["nik": "3.37501E+15", "_csrf": browser.csrf], as: .urlEncodedForm)
             }) { res in
                 #expect(res.body.string.contains("notasi ilmiah"))
+            }
+            try await app.testing().test(.POST, "/cek-nik", headers: browser.headers, beforeRequest: { req in
+                try req.content.encode(["nik": "3375014506850001"], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .forbidden)
+                #expect(res.body.string.contains("Formulir kedaluwarsa"))
             }
         }
     }

@@ -52,12 +52,18 @@ struct APIOperation: Sendable {
 /// OpenAPI document.
 struct APIRouter {
     let app: Application
-    let routes: any RoutesBuilder
+    /// Routes anyone may call.
+    let publicRoutes: any RoutesBuilder
+    /// Routes behind `RequireAuthenticationMiddleware` (401 without credentials).
+    let protectedRoutes: any RoutesBuilder
 
+    /// Registers the operation where its declared access puts it: the
+    /// document and the enforcement come from the same value.
     func on<Response: AsyncResponseEncodable>(
         _ operation: APIOperation,
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) {
+        let routes = operation.access == .public ? publicRoutes : protectedRoutes
         routes.on(operation.method, operation.pathComponents, use: handler)
         app.apiOperations.append(operation)
     }

@@ -45,6 +45,16 @@ struct DemoCommand: AsyncCommand {
             for district in districts { villages += try await queries.children(of: RegionCode(district.id!)!).count }
             console.print("Pilot: \(region.name) (\(city.dotted)): \(districts.count) kecamatan, \(villages) kelurahan/desa")
         }
+        let directory = UserDirectory(db: app.db, now: app.clock.now(), passwords: PasswordHashing(app: app))
+        var created = 0
+        for account in DemoUsers.all where try await AccessQueries(db: app.db).user(username: account.username) == nil {
+            _ = try await directory.create(username: account.username, displayName: account.displayName,
+                                           password: DemoUsers.password, grants: [account.grant],
+                                           manager: nil, by: .cli("demo"))
+            created += 1
+        }
+        console.print("Demo users: \(created) created, \(DemoUsers.all.count - created) already there. Password for all: \(DemoUsers.password)")
+        for account in DemoUsers.all { console.print("  \(account.username)\t\(account.displayName)") }
         console.print("Demo ready. Start it with: swift run payung serve, then open http://127.0.0.1:8080")
     }
 }

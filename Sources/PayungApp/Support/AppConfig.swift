@@ -43,18 +43,36 @@ public struct AppConfig: Sendable {
     public var rootDirectory: String
     /// Log every SQL statement (`PAYUNG_SQL_LOG=1`).
     public var logSQL: Bool
+    /// Bcrypt work factor (`PAYUNG_BCRYPT_COST`, 4 to 31, default 12).
+    public var bcryptCost: Int
+    /// Session cookies only over HTTPS (`PAYUNG_SECURE_COOKIES=1`; set it
+    /// behind a TLS-terminating proxy).
+    public var secureCookies: Bool
 
-    public init(database: DatabaseLocation, rootDirectory: String, logSQL: Bool = false) {
+    public init(database: DatabaseLocation, rootDirectory: String, logSQL: Bool = false,
+                bcryptCost: Int = 12, secureCookies: Bool = false) {
         self.database = database
         self.rootDirectory = rootDirectory.hasSuffix("/") ? rootDirectory : rootDirectory + "/"
         self.logSQL = logSQL
+        self.bcryptCost = bcryptCost
+        self.secureCookies = secureCookies
     }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         AppConfig(
             database: try DatabaseLocation.parse(env["DATABASE_URL"]),
             rootDirectory: env["PAYUNG_ROOT"] ?? DirectoryConfiguration.detect().workingDirectory,
-            logSQL: env["PAYUNG_SQL_LOG"] == "1"
+            logSQL: env["PAYUNG_SQL_LOG"] == "1",
+            bcryptCost: try bcryptCost(env["PAYUNG_BCRYPT_COST"]),
+            secureCookies: env["PAYUNG_SECURE_COOKIES"] == "1"
         )
+    }
+
+    private static func bcryptCost(_ text: String?) throws -> Int {
+        guard let text else { return 12 }
+        guard let cost = Int(text), (4...31).contains(cost) else {
+            throw ConfigurationError.invalid("PAYUNG_BCRYPT_COST", "expected 4 to 31, got \(text)")
+        }
+        return cost
     }
 }

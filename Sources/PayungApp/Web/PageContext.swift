@@ -1,3 +1,4 @@
+import PayungCore
 import Vapor
 
 /// What the base layout needs on every page.
@@ -10,18 +11,46 @@ struct PageContext: Encodable {
 
     let title: String
     let nav: [NavItem]
+    /// Display name of the signed-in user.
+    let user: String?
+    /// The session's CSRF token, for every form (only when signed in or on the login page).
+    let csrf: String?
+    /// A one-time notice to show ("Kata sandi diubah.").
+    let notice: String?
 
-    init(title: String, request: Request) {
+    init(title: String, request: Request, needsCSRF: Bool = false) {
         self.title = title
         let current = request.url.path
-        let items: [(String, WebPath)] = [
-            ("Beranda", .home),
-            ("Cek NIK", .nikCheck),
-            ("Wilayah", .regions),
-        ]
+        let actor = request.authenticated?.actor
+        var items: [(String, WebPath)] = [("Beranda", .home)]
+        if let actor {
+            items.append(("Cek NIK", .nikCheck))
+            if AccessPolicy.mayAnywhere(actor, .manageUsers) { items.append(("Pengguna", .users)) }
+            if AccessPolicy.mayAnywhere(actor, .readAudit) { items.append(("Jejak audit", .audit)) }
+        }
+        items.append(("Wilayah", .regions))
+        items.append(actor == nil ? ("Masuk", .login) : ("Akun", .account))
         nav = items.map { label, path in
             NavItem(label: label, href: path.path,
                     active: path == .home ? current == "/" : current.hasPrefix(path.path))
         }
+        user = request.authenticated?.displayName
+        csrf = (actor != nil || needsCSRF) ? CSRF.token(for: request) : nil
+        notice = (try? request.query.get(String.self, at: "ok")).flatMap { Notice.messages[$0] }
     }
+}
+
+/// One-time notices after a redirect, by code (`?ok=password_changed`): fixed
+/// texts, so a crafted link cannot put words on the page.
+enum Notice {
+    static let messages: [String: String] = [
+        "password_changed": "Kata sandi berhasil diubah.",
+        "token_revoked": "Token dicabut.",
+        "user_created": "Pengguna dibuat.",
+        "role_added": "Peran ditambahkan.",
+        "role_removed": "Peran dihapus.",
+        "status_changed": "Status pengguna diubah.",
+        "password_reset": "Kata sandi pengguna diganti.",
+        "logged_out": "Anda sudah keluar.",
+    ]
 }

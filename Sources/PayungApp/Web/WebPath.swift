@@ -14,4 +14,16 @@ struct WebPath: Sendable, Equatable {
     static let regions = WebPath("/wilayah")
     static func region(_ code: String) -> WebPath { WebPath("/wilayah/\(code)") }
     static let openAPI = WebPath("/api/v1/openapi.json")
+
+    static let login = WebPath("/masuk")
+    static let logout = WebPath("/keluar")
+    static let account = WebPath("/akun")
+    static let accountPassword = WebPath("/akun/kata-sandi")
+    static let accountTokens = WebPath("/akun/token")
+
+    static let users = WebPath("/admin/pengguna")
+    static let newUser = WebPath("/admin/pengguna/baru")
+    static func user(_ id: UUID) -> WebPath { WebPath("/admin/pengguna/\(id.uuidString)") }
+
+    static let audit = WebPath("/audit")
 }

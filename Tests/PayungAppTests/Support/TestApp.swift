@@ -59,7 +59,7 @@ func withTestApp(
     do {
         try await withApp(configure: { app in
             app.clock = .fixed(testNow)
-            try await configure(app, config: AppConfig(database: fresh.location, rootDirectory: packageRoot))
+            try await configure(app, config: AppConfig(database: fresh.location, rootDirectory: packageRoot, bcryptCost: 4))
             try await app.autoMigrate()
         }, body)
     } catch {
