@@ -77,10 +77,14 @@ struct RequireAuthenticationMiddleware: AsyncMiddleware {
 /// Cross-site request forgery protection for every state-changing request
 /// that rides on the session cookie: forms carry `_csrf`, scripts send
 /// `X-CSRF-Token`. Bearer-token API calls carry no cookie and need neither.
+/// Runs after `ActorMiddleware`.
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let safe = [HTTPMethod.GET, .HEAD, .OPTIONS].contains(request.method)
-        if !safe, request.headers.bearerAuthorization == nil {
+        // API calls ride on a cookie only when a session signed them in;
+        // without one they are either bearer calls or unauthenticated (401 later).
+        let ridesOnCookie = request.url.path.hasPrefix("/api/") ? request.authenticated?.method == .session : true
+        if !safe, ridesOnCookie, request.headers.bearerAuthorization == nil {
             let expected = request.hasSession ? request.session.data[SessionKeys.csrf] : nil
             let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
             guard let expected, let sent, constantTimeEqual(expected, sent) else {
