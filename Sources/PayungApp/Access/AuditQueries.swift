@@ -36,6 +36,10 @@ struct AuditFilter: Sendable {
     var from: CalendarDate? = nil
     var to: CalendarDate? = nil
 
+    static let empty = AuditFilter()
+
+    private init() {}
+
     init(_ req: Request) {
         func text(_ key: String) -> String? {
             (try? req.query.get(String.self, at: key)).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }

@@ -88,6 +88,12 @@ public struct AccessScope: Sendable, Hashable {
     public let region: RegionCode
     public let rt: String?
     public let rw: String?
+
+    public init(region: RegionCode, rt: String? = nil, rw: String? = nil) {
+        self.region = region
+        self.rt = rt
+        self.rw = rw
+    }
 }
 
 /// Someone acting: a signed-in user or an API token's owner.
