@@ -88,7 +88,7 @@ struct WebAccessTests {
             }
             #expect(location.hasPrefix("/admin/pengguna/"))
             try await app.testing().test(.GET, location, headers: admin.headers) { res in
-                #expect(res.body.string.contains("Ketua RT RT 003/RW 005, 33.75.01.1002"))
+                #expect(res.body.string.contains("Ketua RT 003/RW 005, 33.75.01.1002"))
                 #expect(res.body.string.contains("Pengguna dibuat."))
             }
             // Other roles do not get the admin pages.

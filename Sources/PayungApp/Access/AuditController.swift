@@ -3,10 +3,20 @@ import Vapor
 
 /// The auditor's page: the trail within their scope, filtered and paged.
 struct AuditController {
+    /// Audit actions in words for the page; the code stays beside it.
+    static let actionNames: [String: String] = [
+        "session.login": "Masuk", "session.login_failed": "Gagal masuk", "session.logout": "Keluar",
+        "user.create": "Pengguna dibuat", "user.grant_add": "Peran ditambah", "user.grant_remove": "Peran dihapus",
+        "user.activate": "Pengguna diaktifkan", "user.deactivate": "Pengguna dinonaktifkan",
+        "user.password_set": "Kata sandi diganti", "token.create": "Token dibuat", "token.revoke": "Token dicabut",
+        "audit.read": "Jejak audit dibaca", "regions.import": "Daftar wilayah dimuat",
+    ]
+
     struct Row: Encodable {
         let at: String
         let actor: String
         let source: String
+        let actionName: String
         let action: String
         let entity: String
         let entityID: String
@@ -39,7 +49,7 @@ struct AuditController {
         formatter.dateFormat = "HH:mm:ss"
         let rows = page.items.map { e in
             Row(at: CalendarDate(e.at).indonesian + " " + formatter.string(from: e.at), actor: e.actor, source: e.source,
-                action: e.action, entity: e.entity, entityID: e.entityID ?? "", region: e.regionCode ?? "",
+                actionName: Self.actionNames[e.action] ?? e.action, action: e.action, entity: e.entity, entityID: e.entityID ?? "", region: e.regionCode ?? "",
                 changes: (e.changes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.old ?? "–") → \($0.value.new ?? "–")" },
                 note: e.note ?? "")
         }

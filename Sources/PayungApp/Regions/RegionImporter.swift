@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import PayungCore
 
 /// Loads the official region list idempotently: new codes are inserted,
@@ -22,6 +23,8 @@ struct RegionImporter {
     }
 
     let db: any Database
+    var actor: AuditActor = .cli("regions import")
+    var now: Date = Date()
 
     func importFile(at path: String) async throws -> Summary {
         let read = try RegionFileReader.read(path: path)
@@ -48,6 +51,11 @@ struct RegionImporter {
             try await queries.rename(renamed)
             summary.inserted = new.count
             summary.renamed = renamed.count
+            if !new.isEmpty || !renamed.isEmpty {
+                try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                    action: "regions.import", entity: "regions",
+                    note: "\(summary.inserted) new, \(summary.renamed) renamed, \(summary.unchanged) unchanged"), by: actor)
+            }
             return summary
         }
     }

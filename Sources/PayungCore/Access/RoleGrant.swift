@@ -45,7 +45,7 @@ public struct RoleGrant: Sendable, Hashable, Codable {
 
     /// "Ketua RT 003/RW 005, 33.75.01.1001".
     public var label: String {
-        if let rt, let rw { return "\(role.indonesianName) RT \(rt)/RW \(rw), \(region.dotted)" }
+        if let rt, let rw { return "Ketua RT \(rt)/RW \(rw), \(region.dotted)" }
         return "\(role.indonesianName), \(region.dotted)"
     }
 }
