@@ -56,6 +56,8 @@ func registerRoutes(_ app: Application) {
     AccessAPIController().register(api: api)
     UserAdminController().register(protected: protected)
     AuditController().register(protected: protected)
+    ProgramAPIController().register(api: api)
+    ProposalAPIController().register(api: api)
 }
 
 func registerCommands(_ app: Application) {
@@ -74,5 +76,9 @@ enum Migrations {
         SessionRecord.migration,
         CreateUsers(),
         CreateAuditEvents(),
+        CreatePrograms(),
+        CreateRegistry(),
+        CreateProposals(),
+        SeedOccupations(),
     ]
 }

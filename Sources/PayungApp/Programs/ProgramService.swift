@@ -1,0 +1,142 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+/// What it takes to set up a program period.
+struct ProgramInput: Content, Sendable {
+    let code: String
+    let regency: String
+    let name: String
+    /// `YYYY-MM`.
+    let startMonth: String
+    let endMonth: String
+    var legalBasis: String?
+    var benefits: [String]?
+    let quota: Int
+    var ageMin: Int?
+    var ageMax: Int?
+    let occupations: [String]
+    var waitlistOrder: [String]?
+    var previousProgramID: UUID?
+}
+
+/// Programs and the occupation catalogue.
+struct ProgramService {
+    let db: any Database
+    let now: Date
+
+    /// Loads the seed catalogue; existing codes are left as admins edited them.
+    func seedOccupations() async throws -> Int {
+        var added = 0
+        for occupation in OccupationCatalogue.seed where try await OccupationModel.find(occupation.code, on: db) == nil {
+            let row = OccupationModel()
+            row.id = occupation.code
+            row.name = occupation.name
+            row.description = occupation.description
+            row.risk = occupation.risk.rawValue
+            row.isActive = true
+            try await row.create(on: db)
+            added += 1
+        }
+        return added
+    }
+
+    func create(_ input: ProgramInput, actor: Actor?, by auditActor: AuditActor) async throws -> ProgramModel {
+        guard let regency = RegionCode(input.regency), regency.level == .regency else {
+            throw AppError.invalid("program_regency_invalid", "Program harus milik satu kabupaten/kota (kode seperti 33.75).")
+        }
+        if let actor, !AccessPolicy.may(actor, .manageSettings, in: regency) { throw UserError.outsideScope }
+        guard let start = YearMonth(iso: input.startMonth), let end = YearMonth(iso: input.endMonth), start <= end else {
+            throw AppError.invalid("program_period_invalid", "Periode program tidak valid: bulan mulai dan selesai YYYY-MM, mulai tidak setelah selesai.")
+        }
+        guard input.quota > 0 else { throw AppError.invalid("program_quota_invalid", "Kuota harus lebih dari 0.") }
+        let ages = AgeBounds(minimum: input.ageMin ?? 15, maximum: input.ageMax ?? 65)
+        guard ages.minimum >= 0, ages.minimum <= ages.maximum else {
+            throw AppError.invalid("program_age_bounds_invalid", "Batas umur tidak valid.")
+        }
+        let benefits = (input.benefits ?? ["JKK", "JKM"]).compactMap { Benefit(rawValue: $0.uppercased()) }
+        guard !benefits.isEmpty else { throw AppError.invalid("program_benefits_invalid", "Pilih manfaat: JKK, JKM, JHT.") }
+        let known = Set(try await OccupationModel.query(on: db).all().compactMap(\.id))
+        let unknown = input.occupations.filter { !known.contains($0) }
+        guard unknown.isEmpty, !input.occupations.isEmpty else {
+            throw AppError.invalid("program_occupations_invalid", unknown.isEmpty ? "Pilih jenis pekerjaan yang dicakup program."
+                                   : "Jenis pekerjaan tidak dikenal: \(unknown.joined(separator: ", ")).")
+        }
+        let order = (input.waitlistOrder ?? WaitlistCriterion.defaultOrder.map(\.rawValue)).compactMap(WaitlistCriterion.init(rawValue:))
+        return try await db.transaction { tx in
+            guard try await ProgramModel.query(on: tx).filter(\.$code == input.code).first() == nil else {
+                throw AppError(code: "program_code_taken", message: "Kode program \(input.code) sudah dipakai.", kind: .conflict)
+            }
+            let program = ProgramModel()
+            program.id = UUID()
+            program.code = input.code
+            program.regencyCode = regency.dotted
+            program.name = input.name
+            program.startMonth = start.iso
+            program.endMonth = end.iso
+            program.legalBasis = input.legalBasis ?? ""
+            program.benefits = benefits.map(\.rawValue).joined(separator: ",")
+            program.quota = input.quota
+            program.approvedCount = 0
+            program.ageMin = ages.minimum
+            program.ageMax = ages.maximum
+            program.waitlistOrder = order.map(\.rawValue).joined(separator: ",")
+            program.previousProgramID = input.previousProgramID
+            program.createdAt = now
+            try await program.create(on: tx)
+            for code in Set(input.occupations) { try await ProgramOccupationModel(programID: program.id!, occupationCode: code).create(on: tx) }
+            try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                action: "program.create", entity: "program", entityID: program.id!.uuidString, regionCode: regency.dotted,
+                changes: ["code": .init(old: nil, new: input.code), "quota": .init(old: nil, new: String(input.quota))]), by: auditActor)
+            return program
+        }
+    }
+
+    /// Next year's program from this one: active participants carry over
+    /// without re-proposal (their old participation ends with `program_end`).
+    func continueProgram(from previousID: UUID, as input: ProgramInput, actor: Actor?, by auditActor: AuditActor) async throws -> (ProgramModel, Int) {
+        guard let previous = try await ProgramModel.find(previousID, on: db) else { throw AppError.notFound("Program") }
+        var next = input
+        next.previousProgramID = previousID
+        let program = try await create(next, actor: actor, by: auditActor)
+        let carried = try await db.transaction { tx -> Int in
+            let active = try await ProposalModel.query(on: tx).filter(\.$programID == previousID)
+                .filter(\.$status == ProposalStatus.active.rawValue).all()
+            guard active.count <= program.quota else {
+                throw AppError(code: "quota_below_continuing", message: "Kuota \(program.quota) lebih kecil dari \(active.count) peserta aktif yang dilanjutkan.", kind: .conflict)
+            }
+            for old in active {
+                old.status = ProposalStatus.ended.rawValue
+                old.endReason = EndReason.programEnd.rawValue
+                old.updatedAt = now
+                try await old.update(on: tx)
+                let carried = ProposalModel()
+                carried.id = UUID()
+                carried.programID = program.id!
+                carried.workerID = old.workerID
+                carried.status = ProposalStatus.active.rawValue
+                carried.villageCode = old.villageCode
+                carried.rt = old.rt
+                carried.rw = old.rw
+                carried.proposedBy = old.proposedBy
+                carried.createdAt = now
+                carried.submittedAt = old.submittedAt
+                carried.updatedAt = now
+                carried.warningsConfirmed = old.warningsConfirmed
+                carried.kpj = old.kpj
+                carried.bpjsStartDate = old.bpjsStartDate
+                carried.continuedFrom = old.id
+                try await carried.create(on: tx)
+            }
+            try await tx.sql.raw("UPDATE programs SET approved_count = \(bind: active.count) WHERE id = \(bind: program.id!)").run()
+            try await tx.sql.raw("UPDATE programs SET approved_count = approved_count - \(bind: active.count) WHERE id = \(bind: previousID)").run()
+            try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                action: "program.continue", entity: "program", entityID: program.id!.uuidString, regionCode: program.regencyCode,
+                note: "\(active.count) active participants carried over from \(previous.code)"), by: auditActor)
+            return active.count
+        }
+        program.approvedCount = carried
+        return (program, carried)
+    }
+}

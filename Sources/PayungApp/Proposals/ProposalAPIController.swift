@@ -1,0 +1,142 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+/// The proposal workflow over the API.
+struct ProposalAPIController {
+    static let check = APIOperation(method: .POST, path: "/api/v1/proposals/check", operationID: "checkProposal",
+                                    summary: "Run the entry checks without saving", tag: "Usulan",
+                                    requestBody: "ProposalInput", response: "CheckResult", errors: [404])
+    static let create = APIOperation(method: .POST, path: "/api/v1/proposals", operationID: "createProposal",
+                                     summary: "Propose a worker (draft, or submitted with submit=true)", tag: "Usulan",
+                                     requestBody: "ProposalInput", response: "Proposal", successStatus: 201, errors: [403, 404])
+    static let list = APIOperation(method: .GET, path: "/api/v1/proposals", operationID: "listProposals",
+                                   summary: "Proposals within the caller's scope", tag: "Usulan",
+                                   query: [.init(name: "program", description: "Program id", schema: Schema.string(format: "uuid")),
+                                           .init(name: "status", description: "Comma-separated statuses", schema: Schema.string()),
+                                           .init(name: "q", description: "Name contains, or NIK starts with", schema: Schema.string())]
+                                       + PageRequest.queryParameters,
+                                   response: "ProposalPage")
+    static let show = APIOperation(method: .GET, path: "/api/v1/proposals/{id}", operationID: "getProposal",
+                                   summary: "One proposal (404 outside the caller's scope)", tag: "Usulan",
+                                   response: "Proposal", errors: [404])
+    static let transition = APIOperation(method: .POST, path: "/api/v1/proposals/{id}/transitions", operationID: "transitionProposal",
+                                         summary: "Verify, return, reject, approve, register, activate or end", tag: "Usulan",
+                                         requestBody: "TransitionInput", response: "Proposal", errors: [403, 404, 409])
+    static let bulk = APIOperation(method: .POST, path: "/api/v1/proposals/bulk", operationID: "bulkTransition",
+                                   summary: "The same action on many proposals, each judged on its own", tag: "Usulan",
+                                   requestBody: "BulkTransitionInput", response: "BulkResult")
+    static let inbox = APIOperation(method: .GET, path: "/api/v1/inbox", operationID: "getInbox",
+                                    summary: "What waits for the caller", tag: "Usulan", response: "Inbox")
+
+    func register(api: APIRouter) {
+        api.app.addAPISchemas(ProposalSchemas.all)
+        api.on(Self.check) { req in
+            _ = try req.requireActor()
+            let input = try req.content.decode(ProposalInput.self)
+            guard let program = try await ProgramModel.find(input.programID, on: req.db) else { throw AppError.notFound("Program") }
+            let issues = try await req.proposals.check(input, program: program)
+            return CheckResultDTO(ok: !issues.contains { $0.severity == .error }, issues: issues)
+        }
+        api.on(Self.create) { req in
+            let actor = try req.requireActor()
+            let (proposal, warnings) = try await req.proposals.propose(try req.content.decode(ProposalInput.self), actor: actor, by: req.auditActor)
+            return CreatedResponse(try await dto(proposal, req, warnings: warnings))
+        }
+        api.on(Self.list) { req in
+            let actor = try req.requireActor()
+            let statuses = ((try? req.query.get(String.self, at: "status")) ?? "").split(separator: ",")
+                .compactMap { ProposalStatus(rawValue: String($0)) }
+            let page = try await ProposalQueries(db: req.db).list(
+                scopes: Self.readScopes(actor), programID: try? req.query.get(UUID.self, at: "program"),
+                statuses: statuses, search: try? req.query.get(String.self, at: "q"), page: PageRequest(req))
+            let items = try await dtos(page.items, req, fullNIK: false)
+            return PageDTO(items.paged(like: page))
+        }
+        api.on(Self.show) { req in
+            let actor = try req.requireActor()
+            let proposal = try await req.proposals.readable(try id(req), actor: actor)
+            let full = AccessPolicy.may(actor, .readFullNIK, at: proposal.location!)
+            if full || AccessPolicy.mayAnywhere(actor, .readAudit) {
+                try await req.audit.record(AuditEntry(action: full ? "proposal.view_full_nik" : "proposal.view", entity: "proposal",
+                                                      entityID: proposal.id!.uuidString, regionCode: proposal.villageCode), by: req.auditActor)
+            }
+            return try await dto(proposal, req)
+        }
+        api.on(Self.transition) { req in
+            let actor = try req.requireActor()
+            let proposal = try await req.proposals.transition(try id(req), try req.content.decode(TransitionInput.self),
+                                                              actor: actor, by: req.auditActor)
+            return try await dto(proposal, req)
+        }
+        api.on(Self.bulk) { req in
+            let actor = try req.requireActor()
+            return await req.proposals.bulk(try req.content.decode(BulkTransitionInput.self), actor: actor, by: req.auditActor)
+        }
+        api.on(Self.inbox) { req in
+            InboxDTO(items: try await Self.inbox(for: try req.requireActor(), db: req.db))
+        }
+    }
+
+    /// Where an actor may read proposals: their record scopes plus, for RT
+    /// heads, their own RT.
+    static func readScopes(_ actor: Actor) -> [AccessScope] {
+        Array(Set(AccessPolicy.scopes(of: actor, for: .readRecord) + AccessPolicy.scopes(of: actor, for: .propose)))
+    }
+
+    /// Per role, the proposals waiting for it: "12 usulan menunggu verifikasi".
+    static func inbox(for actor: Actor, db: any Database) async throws -> [InboxDTO.Item] {
+        var items: [InboxDTO.Item] = []
+        let queues: [(Role, ProposalStatus, ProposalAction, Action)] = [
+            (.rt, .returned, .submit, .propose), (.kelurahan, .submitted, .verify, .verifyKelurahan),
+            (.kecamatan, .verifiedKelurahan, .verify, .verifyKecamatan), (.operator, .verifiedKecamatan, .approve, .approve),
+            (.kepalaDinas, .verifiedKecamatan, .approve, .approve), (.operator, .approved, .register, .register),
+            (.bpjs, .approved, .register, .register),
+        ]
+        var seen = Set<String>()
+        for (role, status, action, policyAction) in queues where actor.roles.contains(role) {
+            guard seen.insert("\(status.rawValue)/\(action.rawValue)").inserted else { continue }
+            let scopes = AccessPolicy.scopes(of: actor, for: policyAction)
+            let count = try await ProposalQueries(db: db).counts(scopes: scopes)[status] ?? 0
+            let verb: String = switch action {
+            case .submit: "menunggu perbaikan Anda"
+            case .verify: "menunggu verifikasi"
+            case .approve: "menunggu persetujuan"
+            case .register: "menunggu pendaftaran BPJS"
+            default: "menunggu"
+            }
+            items.append(.init(status: status.rawValue, action: action.rawValue, count: count, message: "\(count) usulan \(verb)"))
+        }
+        return items
+    }
+
+    private func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Usulan") }
+        return id
+    }
+
+    /// One record: the full NIK for those who need it (the read is audited by the caller).
+    private func dto(_ proposal: ProposalModel, _ req: Request, warnings: [EntryIssue]? = nil) async throws -> ProposalDTO {
+        let full = AccessPolicy.may(try req.requireActor(), .readFullNIK, at: proposal.location!)
+        return try await dtos([proposal], req, fullNIK: full, warnings: warnings)[0]
+    }
+
+    /// Lists never show full NIKs.
+    private func dtos(_ proposals: [ProposalModel], _ req: Request, fullNIK: Bool, warnings: [EntryIssue]? = nil) async throws -> [ProposalDTO] {
+        let actor = try req.requireActor()
+        let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ proposals.map(\.workerID)).all()
+        let byID = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0) })
+        return proposals.map { p in
+            let location = p.location!
+            return ProposalDTO(p, worker: byID[p.workerID]!, fullNIK: fullNIK,
+                               actions: ProposalWorkflow.available(from: p.statusValue, actor: actor, at: location), warnings: warnings)
+        }
+    }
+}
+
+extension Request {
+    var proposals: ProposalService {
+        ProposalService(db: db, now: application.clock.now(), today: today)
+    }
+}

@@ -1,0 +1,104 @@
+import Fluent
+import Foundation
+import PayungCore
+import FluentSQL
+import SQLKit
+
+/// Database access for proposals: scope-filtered lists, duplicates, quota.
+struct ProposalQueries {
+    let db: any Database
+
+    /// Open records of the same person anywhere, and BPJS's active list.
+    func duplicates(nik: String, program: ProgramModel) async throws -> [DuplicateFinding] {
+        var findings: [DuplicateFinding] = []
+        if let worker = try await WorkerModel.query(on: db).filter(\.$nik == nik).first() {
+            let proposals = try await ProposalModel.query(on: db).filter(\.$workerID == worker.id!).all()
+            for proposal in proposals {
+                guard let status = ProposalStatus(rawValue: proposal.status), status.isOpen else { continue }
+                let name = try await ProgramModel.find(proposal.programID, on: db)?.name ?? "?"
+                findings.append(proposal.programID == program.id
+                                ? .sameProgram(programName: name, status: status)
+                                : .otherProgram(programName: name, status: status))
+            }
+        }
+        if let active = try await BPJSActiveParticipantModel.find(nik, on: db) {
+            findings.append(.bpjsActive(segment: active.segment))
+        }
+        return findings
+    }
+
+    /// Proposals the actor may read, filtered by program and status, newest
+    /// first, one page at a time. Scope is applied in SQL.
+    func list(scopes: [AccessScope], programID: UUID?, statuses: [ProposalStatus], search: String?,
+              page: PageRequest) async throws -> Page<ProposalModel> {
+        guard !scopes.isEmpty else { return Page(items: [], page: page, total: 0) }
+        func query() -> QueryBuilder<ProposalModel> {
+            let q = ProposalModel.query(on: db).filter(.sql(unsafeRaw: "(" + Self.scopeCondition(scopes) + ")"))
+            if let programID { q.filter(\.$programID == programID) }
+            if !statuses.isEmpty { q.filter(\.$status ~~ statuses.map(\.rawValue)) }
+            if let search, !search.isEmpty {
+                if search.allSatisfy(\.isNumber) {
+                    q.filter(.sql(embed: "proposals.worker_id IN (SELECT id FROM workers WHERE nik LIKE \(bind: search + "%"))"))
+                } else {
+                    q.filter(.sql(embed: "proposals.worker_id IN (SELECT id FROM workers WHERE LOWER(name) LIKE \(bind: "%" + search.lowercased() + "%"))"))
+                }
+            }
+            return q
+        }
+        let total = try await query().count()
+        let items = try await query().sort(\.$updatedAt, .descending).sort(\.$id)
+            .range(page.offset..<(page.offset + page.size)).all()
+        return Page(items: items, page: page, total: total)
+    }
+
+    /// How many proposals wait in each status within the scopes.
+    func counts(scopes: [AccessScope], programID: UUID? = nil) async throws -> [ProposalStatus: Int] {
+        guard !scopes.isEmpty else { return [:] }
+        struct Row: Decodable { let status: String; let n: Int }
+        var select = db.sql.select().column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("proposals").where(SQLRaw("(" + Self.scopeCondition(scopes) + ")"))
+        if let programID { select = select.where("program_id", .equal, programID) }
+        let rows = try await select.groupBy("status").all(decoding: Row.self)
+        var counts: [ProposalStatus: Int] = [:]
+        for row in rows { if let s = ProposalStatus(rawValue: row.status) { counts[s] = row.n } }
+        return counts
+    }
+
+    /// Village scope, plus RT/RW for RT heads. Codes and RT numbers are
+    /// validated digits, so inlining them is safe.
+    static func scopeCondition(_ scopes: [AccessScope]) -> String {
+        scopes.map { scope in
+            var condition = "(proposals.village_code = '\(scope.region.dotted)' OR proposals.village_code LIKE '\(scope.region.dotted).%')"
+            if let rt = scope.rt, let rw = scope.rw {
+                condition = "(\(condition) AND proposals.rt = '\(rt)' AND proposals.rw = '\(rw)')"
+            }
+            return condition
+        }.joined(separator: " OR ")
+    }
+
+    /// Takes one quota slot, atomically: two approvals of the last slot at
+    /// the same moment cannot both succeed (the row update is the lock).
+    /// Returns false when the quota is full. Must be the first statement of
+    /// its transaction on SQLite, so the write lock is taken before any read.
+    func takeQuotaSlot(programID: UUID) async throws -> Bool {
+        let rows = try await db.sql.raw("""
+            UPDATE programs SET approved_count = approved_count + 1
+            WHERE id = \(bind: programID) AND approved_count < quota RETURNING approved_count
+            """).all()
+        return !rows.isEmpty
+    }
+
+    func releaseQuotaSlot(programID: UUID) async throws {
+        try await db.sql.raw("UPDATE programs SET approved_count = approved_count - 1 WHERE id = \(bind: programID) AND approved_count > 0").run()
+    }
+
+    /// Moves a proposal from one status to another only if it is still in
+    /// the expected one (two verifiers clicking at once: one wins).
+    func compareAndSetStatus(_ id: UUID, from: ProposalStatus, to: ProposalStatus, now: Date) async throws -> Bool {
+        let rows = try await db.sql.raw("""
+            UPDATE proposals SET status = \(bind: to.rawValue), updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND status = \(bind: from.rawValue) RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+}

@@ -1,0 +1,157 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+extension ProposalModel {
+    var location: RecordLocation? {
+        RegionCode(villageCode).map { RecordLocation(village: $0, rt: rt, rw: rw) }
+    }
+
+    var statusValue: ProposalStatus { ProposalStatus(rawValue: status) ?? .draft }
+}
+
+/// The result of one row of a bulk action: each row is judged on its own.
+struct BulkResultDTO: Content {
+    struct Row: Content {
+        let id: UUID
+        let ok: Bool
+        let status: String?
+        let code: String?
+        let message: String?
+    }
+    let succeeded: Int
+    let failed: Int
+    let results: [Row]
+}
+
+extension ProposalService {
+    /// A proposal the actor may read, else "not found" (never reveal existence).
+    func readable(_ id: UUID, actor: Actor) async throws -> ProposalModel {
+        guard let proposal = try await ProposalModel.find(id, on: db), let location = proposal.location,
+              AccessPolicy.may(actor, .readRecord, at: location) || AccessPolicy.may(actor, .propose, at: location)
+        else { throw AppError.notFound("Usulan") }
+        return proposal
+    }
+
+    /// Applies one workflow action, atomically with its event and audit row.
+    func transition(_ id: UUID, _ input: TransitionInput, actor: Actor, by auditActor: AuditActor) async throws -> ProposalModel {
+        guard let action = ProposalAction(rawValue: input.action) else {
+            throw AppError.invalid("action_unknown", "Aksi \"\(input.action)\" tidak dikenal. Pilihan: \(ProposalAction.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        let proposal = try await readable(id, actor: actor)
+        let from = proposal.statusValue
+        let step = try ProposalWorkflow.next(from: from, action: action, actor: actor, at: proposal.location!)
+        let note = input.note?.nilIfBlank
+        var reason: String?
+        var kpj: String?
+        var startDate: CalendarDate?
+        switch action {
+        case .return:
+            guard note != nil else { throw ProposalError.reasonRequired }
+        case .reject:
+            guard let code = input.reason, let r = RejectionReason(rawValue: code) else { throw ProposalError.rejectionReasonRequired }
+            reason = r.rawValue
+        case .end:
+            guard let code = input.reason, let r = EndReason(rawValue: code) else {
+                throw AppError.invalid("end_reason_required", "Pilih alasan berakhirnya kepesertaan: \(EndReason.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            reason = r.rawValue
+        case .register:
+            kpj = try KPJ(parsing: input.kpj ?? "").digits
+            guard let date = input.startDate.flatMap(CalendarDate.init(iso:)) else {
+                throw AppError.invalid("start_date_invalid", "Tanggal mulai kepesertaan BPJS wajib diisi (YYYY-MM-DD).")
+            }
+            startDate = date
+        default:
+            break
+        }
+        let program = try await ProgramModel.find(proposal.programID, on: db)
+        let (finalReason, finalKPJ, finalStart) = (reason, kpj, startDate)
+        return try await db.transaction { tx in
+            let reason = finalReason, kpj = finalKPJ, startDate = finalStart
+            let queries = ProposalQueries(db: tx)
+            if step.to.holdsQuota, !from.holdsQuota {
+                guard try await queries.takeQuotaSlot(programID: proposal.programID) else {
+                    throw ProposalError.quotaExhausted(quota: program?.quota ?? 0)
+                }
+            }
+            guard try await queries.compareAndSetStatus(id, from: from, to: step.to, now: now) else {
+                throw ProposalError.illegalTransition(from: from, action: action)
+            }
+            if from.holdsQuota, !step.to.holdsQuota {
+                try await queries.releaseQuotaSlot(programID: proposal.programID)
+            }
+            let fresh = try await ProposalModel.find(id, on: tx)!
+            if action == .submit { fresh.submittedAt = now }
+            if action == .reject { fresh.rejectionReason = reason }
+            if action == .end { fresh.endReason = reason }
+            if action == .register { fresh.kpj = kpj; fresh.bpjsStartDate = startDate?.iso }
+            if note != nil { fresh.lastNote = note }
+            try await fresh.update(on: tx)
+            try await recordEvent(fresh, action: action.rawValue, from: from, to: step.to, note: note, reason: reason,
+                                  by: auditActor, on: tx)
+            var changes: [String: FieldChange] = ["status": .init(old: from.rawValue, new: step.to.rawValue)]
+            if let reason { changes["reason"] = .init(old: nil, new: reason) }
+            if let kpj { changes["kpj"] = .init(old: proposal.kpj, new: kpj) }
+            try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                action: "proposal.\(action.rawValue)", entity: "proposal", entityID: id.uuidString,
+                regionCode: proposal.villageCode, changes: changes, note: note), by: auditActor)
+            return fresh
+        }
+    }
+
+    /// The same action on many proposals, each judged on its own.
+    func bulk(_ input: BulkTransitionInput, actor: Actor, by auditActor: AuditActor) async -> BulkResultDTO {
+        var rows: [BulkResultDTO.Row] = []
+        for id in input.ids {
+            do {
+                let p = try await transition(id, TransitionInput(action: input.action, reason: input.reason, note: input.note),
+                                             actor: actor, by: auditActor)
+                rows.append(.init(id: id, ok: true, status: p.status, code: nil, message: nil))
+            } catch {
+                let presented = PresentedError(error)
+                rows.append(.init(id: id, ok: false, status: nil, code: presented.code, message: presented.message))
+            }
+        }
+        return BulkResultDTO(succeeded: rows.filter(\.ok).count, failed: rows.filter { !$0.ok }.count, results: rows)
+    }
+
+    /// The waitlist of a program within the actor's approval scope, best first.
+    func waitlist(programID: UUID, actor: Actor) async throws -> [ProposalModel] {
+        guard let program = try await ProgramModel.find(programID, on: db) else { throw AppError.notFound("Program") }
+        let scopes = AccessPolicy.scopes(of: actor, for: .approve)
+        let waiting = try await ProposalQueries(db: db).list(scopes: scopes, programID: programID, statuses: [.verifiedKecamatan],
+                                                             search: nil, page: PageRequest(number: 1, size: 100_000)).items
+        let workers = try await WorkerModel.query(on: db).filter(\.$id ~~ waiting.map(\.workerID)).all()
+        let byID = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0) })
+        let risks = try await OccupationModel.query(on: db).all().reduce(into: [String: RiskClass]()) {
+            $0[$1.id!] = RiskClass(rawValue: $1.risk) ?? .medium
+        }
+        let candidates = waiting.map { p in
+            let w = byID[p.workerID]
+            return WaitlistCandidate(id: p.id!.uuidString, decile: w?.welfareDecile, hasDisability: w?.disability != nil,
+                                     risk: w?.occupationCode.flatMap { risks[$0] } ?? .medium,
+                                     proposedAt: (p.submittedAt ?? p.createdAt).timeIntervalSince1970)
+        }
+        let order = Waitlist.rank(candidates, by: program.waitlistCriteria).map(\.id)
+        let byProposal = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id!.uuidString, $0) })
+        return order.compactMap { byProposal[$0] }
+    }
+
+    /// Approves the first `count` of the waitlist, stopping when the quota is full.
+    func approveNext(_ count: Int, programID: UUID, actor: Actor, by auditActor: AuditActor) async throws -> BulkResultDTO {
+        let ranked = try await waitlist(programID: programID, actor: actor).prefix(max(0, count))
+        var rows: [BulkResultDTO.Row] = []
+        for proposal in ranked {
+            do {
+                let p = try await transition(proposal.id!, TransitionInput(action: ProposalAction.approve.rawValue), actor: actor, by: auditActor)
+                rows.append(.init(id: p.id!, ok: true, status: p.status, code: nil, message: nil))
+            } catch let error as ProposalError where error.code == "quota_exhausted" {
+                rows.append(.init(id: proposal.id!, ok: false, status: nil, code: error.code, message: error.message))
+                break
+            }
+        }
+        return BulkResultDTO(succeeded: rows.filter(\.ok).count, failed: rows.filter { !$0.ok }.count, results: rows)
+    }
+}

@@ -1,0 +1,159 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+/// Proposals from entry to participation. Every change is one transaction
+/// with its workflow event and its audit row.
+struct ProposalService {
+    let db: any Database
+    let now: Date
+    let today: CalendarDate
+
+    // MARK: Entry
+
+    /// Runs the entry checks without writing: the form's live check and the
+    /// import preview use this too.
+    func check(_ input: ProposalInput, program: ProgramModel) async throws -> [EntryIssue] {
+        let rules = try await program.rules(on: db)
+        var codes: [RegionCode] = []
+        if let village = RegionCode(input.village) { codes.append(village) }
+        if let nik = try? NIK(parsing: input.nik, today: today) {
+            codes += [nik.regency, nik.district]
+        }
+        let knownRegions = try await RegionQueries(db: db).knownCodes(among: codes)
+        let digits = (try? NIK(parsing: input.nik, today: today))?.digits
+        var duplicates: [DuplicateFinding] = []
+        if let digits { duplicates = try await ProposalQueries(db: db).duplicates(nik: digits, program: program) }
+        let names = try await OccupationModel.query(on: db).all().reduce(into: [String: String]()) { $0[$1.id!] = $1.name }
+        return EntryCheck.run(input.entry, rules: rules, today: today,
+                              knownRegions: knownRegions, duplicates: duplicates, occupationNames: names)
+    }
+
+    /// Saves a proposal (draft, or submitted when asked). Errors block saving;
+    /// warnings must be confirmed to submit.
+    func propose(_ input: ProposalInput, actor: Actor, by auditActor: AuditActor) async throws -> (ProposalModel, [EntryIssue]) {
+        guard let program = try await ProgramModel.find(input.programID, on: db) else { throw AppError.notFound("Program") }
+        guard let location = input.location, AccessPolicy.may(actor, .propose, at: location) else {
+            throw AppError(code: "outside_scope", message: "Anda hanya dapat mengusulkan warga di RT/RW dan kelurahan Anda.", kind: .forbidden)
+        }
+        let issues = try await check(input, program: program)
+        let errors = issues.filter { $0.severity == .error }
+        guard errors.isEmpty else { throw ProposalError.blockingIssues(errors.map(\.message)) }
+        let warnings = issues.filter { $0.severity == .warning }
+        let submit = input.submit ?? false
+        if submit, !warnings.isEmpty, input.confirmWarnings != true {
+            throw ProposalError.warningsNotConfirmed(warnings.map(\.message))
+        }
+        let nik = try NIK(parsing: input.nik, today: today)
+        let proposal = try await db.transaction { tx in
+            let worker = try await upsertWorker(input, nik: nik, on: tx)
+            let proposal = ProposalModel()
+            proposal.id = UUID()
+            proposal.programID = program.id!
+            proposal.workerID = worker.id!
+            proposal.status = (submit ? ProposalStatus.submitted : .draft).rawValue
+            proposal.villageCode = location.village.dotted
+            proposal.rt = location.rt
+            proposal.rw = location.rw
+            proposal.proposedBy = UUID(uuidString: actor.userID)
+            proposal.createdAt = now
+            proposal.submittedAt = submit ? now : nil
+            proposal.updatedAt = now
+            proposal.warningsConfirmed = input.confirmWarnings ?? false
+            try await proposal.create(on: tx)
+            try await recordEvent(proposal, action: submit ? "submit" : "create", from: .draft,
+                                  to: submit ? .submitted : .draft, note: nil, reason: nil, by: auditActor, on: tx)
+            try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                action: "proposal.create", entity: "proposal", entityID: proposal.id!.uuidString,
+                regionCode: location.village.dotted,
+                changes: ["status": .init(old: nil, new: proposal.status), "worker_nik": .init(old: nil, new: nik.masked),
+                          "program": .init(old: nil, new: program.code)]), by: auditActor)
+            return proposal
+        }
+        return (proposal, warnings)
+    }
+
+    /// Creates or updates the registry row of a NIK; changed fields go to the audit trail.
+    private func upsertWorker(_ input: ProposalInput, nik: NIK, on tx: any Database) async throws -> WorkerModel {
+        let existing = try await WorkerModel.query(on: tx).filter(\.$nik == nik.digits).first()
+        let worker = existing ?? WorkerModel()
+        let before = existing.map(WorkerSnapshot.of) ?? [:]
+        if existing == nil {
+            worker.id = UUID()
+            worker.nik = nik.digits
+            worker.createdAt = now
+        }
+        worker.name = input.name.trimmingCharacters(in: .whitespaces)
+        worker.kk = input.kk.flatMap { try? KK(parsing: $0).digits }
+        worker.birthPlace = input.birthPlace?.nilIfBlank
+        worker.birthDate = nik.birthDate.iso
+        worker.sex = nik.sex.rawValue
+        worker.villageCode = RegionCode(input.village)!.dotted
+        worker.rt = input.rt.flatMap(RoleGrant.neighbourhoodNumber)
+        worker.rw = input.rw.flatMap(RoleGrant.neighbourhoodNumber)
+        worker.street = input.street?.nilIfBlank
+        worker.phone = input.phone?.nilIfBlank
+        worker.occupationCode = input.occupation
+        worker.monthlyIncome = input.monthlyIncome
+        worker.disability = input.disability?.nilIfBlank
+        worker.welfareDecile = input.welfareDecile.flatMap { (1...10).contains($0) ? $0 : nil }
+        worker.updatedAt = now
+        try await worker.save(on: tx)
+        if let heirs = input.heirs {
+            try await HeirModel.query(on: tx).filter(\.$workerID == worker.id!).delete()
+            for heir in heirs where !heir.name.trimmingCharacters(in: .whitespaces).isEmpty {
+                let row = HeirModel()
+                row.id = UUID()
+                row.workerID = worker.id!
+                row.name = heir.name.trimmingCharacters(in: .whitespaces)
+                row.relation = heir.relation
+                row.nik = heir.nik.flatMap { try? NIK(parsing: $0, today: today).digits }
+                row.phone = heir.phone?.nilIfBlank
+                try await row.create(on: tx)
+            }
+        }
+        if existing != nil {
+            let changes = AuditTrail.diff(old: before, new: WorkerSnapshot.of(worker))
+            if !changes.isEmpty {
+                try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                    action: "worker.update", entity: "worker", entityID: worker.id!.uuidString,
+                    regionCode: worker.villageCode, changes: changes), by: .init(userID: nil, username: "system", source: "proposal"))
+            }
+        }
+        return worker
+    }
+
+    func recordEvent(_ proposal: ProposalModel, action: String, from: ProposalStatus, to: ProposalStatus,
+                     note: String?, reason: String?, by actor: AuditActor, on tx: any Database) async throws {
+        let event = ProposalEventModel()
+        event.id = UUID()
+        event.proposalID = proposal.id!
+        event.at = now
+        event.actorUserID = actor.userID
+        event.actorUsername = actor.username
+        event.action = action
+        event.fromStatus = from.rawValue
+        event.toStatus = to.rawValue
+        event.note = note
+        event.reason = reason
+        try await event.create(on: tx)
+    }
+}
+
+/// The fields of a worker the audit trail compares.
+enum WorkerSnapshot {
+    static func of(_ w: WorkerModel) -> [String: String?] {
+        ["name": w.name, "kk": w.kk, "birth_place": w.birthPlace, "village_code": w.villageCode, "rt": w.rt, "rw": w.rw,
+         "street": w.street, "phone": w.phone, "occupation_code": w.occupationCode,
+         "monthly_income": w.monthlyIncome.map(String.init), "disability": w.disability,
+         "welfare_decile": w.welfareDecile.map(String.init)]
+    }
+}
+
+extension String {
+    var nilIfBlank: String? {
+        let trimmed = trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
