@@ -59,7 +59,7 @@ struct ProposalWorkflowTests {
             }
         }
         // Every row of the table moves forward or sideways, never back past a tier.
-        let order: [ProposalStatus] = [.draft, .returned, .submitted, .verifiedKelurahan, .verifiedKecamatan, .approved, .registered, .active, .ended]
+        let order: [ProposalStatus] = [.draft, .submitted, .verifiedKelurahan, .verifiedKecamatan, .approved, .registered, .active, .ended]
         for t in ProposalWorkflow.transitions where t.to != .rejected && t.to != .returned && t.from != .returned {
             #expect(order.firstIndex(of: t.to)! == order.firstIndex(of: t.from)! + 1 || t.action == .end, "\(t)")
         }
