@@ -55,6 +55,7 @@ struct DemoCommand: AsyncCommand {
         }
         console.print("Demo users: \(created) created, \(DemoUsers.all.count - created) already there. Password for all: \(DemoUsers.password)")
         for account in DemoUsers.all { console.print("  \(account.username)\t\(account.displayName)") }
+        try await DemoPrograms(app: app, console: console).run()
         console.print("Demo ready. Start it with: swift run payung serve, then open http://127.0.0.1:8080")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PayungCore
 import Vapor
 
 /// How the `payung` executable ends: a message on standard error and a
@@ -14,6 +15,8 @@ public enum PayungExit {
             FileHandle.standardError.write(Data("error: \(refused.description)\n".utf8))
         case let problem as RegionFileProblem:
             FileHandle.standardError.write(Data("error: \(problem.description)\n".utf8))
+        case let domain as any DomainError:
+            FileHandle.standardError.write(Data("error: \(domain.message) [\(domain.code)]\n".utf8))
         case let config as ConfigurationError:
             FileHandle.standardError.write(Data("error: \(config.description)\n".utf8))
         default:
