@@ -58,6 +58,8 @@ func registerRoutes(_ app: Application) {
     AuditController().register(protected: protected)
     ProgramAPIController().register(api: api)
     ProposalAPIController().register(api: api)
+    ProposalWebController().register(protected: protected)
+    ProgramWebController().register(protected: protected)
 }
 
 func registerCommands(_ app: Application) {

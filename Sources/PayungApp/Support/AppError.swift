@@ -67,6 +67,9 @@ struct PresentedError: Sendable {
         case .unsupportedMediaType: ("unsupported_media_type", "Jenis data tidak didukung; kirim JSON.")
         case .tooManyRequests: ("too_many_requests", "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.")
         case .badRequest: ("bad_request", "Permintaan tidak valid: \(reason)")
+        case _ where status.code >= 500:
+            // Internal details (template errors, driver messages) stay in the log.
+            ("internal_error", "Terjadi kesalahan di server. Silakan coba lagi atau hubungi admin.")
         default: ("http_\(status.code)", reason)
         }
     }

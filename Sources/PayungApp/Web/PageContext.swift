@@ -24,6 +24,12 @@ struct PageContext: Encodable {
         let actor = request.authenticated?.actor
         var items: [(String, WebPath)] = [("Beranda", .home)]
         if let actor {
+            if AccessPolicy.mayAnywhere(actor, .readRecord) || AccessPolicy.mayAnywhere(actor, .propose) {
+                items.append(("Usulan", .proposals))
+            }
+            if AccessPolicy.mayAnywhere(actor, .approve) || AccessPolicy.mayAnywhere(actor, .manageSettings) {
+                items.append(("Program", .programs))
+            }
             items.append(("Cek NIK", .nikCheck))
             if AccessPolicy.mayAnywhere(actor, .manageUsers) { items.append(("Pengguna", .users)) }
             if AccessPolicy.mayAnywhere(actor, .readAudit) { items.append(("Jejak audit", .audit)) }
@@ -52,5 +58,8 @@ enum Notice {
         "status_changed": "Status pengguna diubah.",
         "password_reset": "Kata sandi pengguna diganti.",
         "logged_out": "Anda sudah keluar.",
+        "proposal_saved": "Usulan disimpan.",
+        "proposal_submitted": "Usulan diajukan ke kelurahan.",
+        "action_done": "Tindakan dicatat.",
     ]
 }

@@ -26,4 +26,11 @@ struct WebPath: Sendable, Equatable {
     static func user(_ id: UUID) -> WebPath { WebPath("/admin/pengguna/\(id.uuidString)") }
 
     static let audit = WebPath("/audit")
+
+    static let proposals = WebPath("/usulan")
+    static let newProposal = WebPath("/usulan/baru")
+    static let bulkProposals = WebPath("/usulan/massal")
+    static func proposal(_ id: UUID) -> WebPath { WebPath("/usulan/\(id.uuidString)") }
+    static let programs = WebPath("/program")
+    static func program(_ id: UUID) -> WebPath { WebPath("/program/\(id.uuidString)") }
 }

@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+/// The agency's program pages: live quota use, the waitlist, "approve next N".
+struct ProgramWebController {
+    func register(protected web: any RoutesBuilder) {
+        web.get(WebPath.programs.components, use: list)
+        web.get(WebPath.programs.components + [":id"], use: show)
+        web.post(WebPath.programs.components + [":id", "setujui-berikutnya"], use: approveNext)
+    }
+
+    struct Card: Encodable {
+        let id: String
+        let name: String
+        let period: String
+        let quota: Int
+        let approved: Int
+        let percent: Int
+        let waiting: Int
+    }
+
+    private func card(_ p: ProgramModel, db: any Database, actor: Actor) async throws -> Card {
+        let counts = try await ProposalQueries(db: db).counts(scopes: AccessPolicy.scopes(of: actor, for: .readRecord)
+                                                              + AccessPolicy.scopes(of: actor, for: .readAggregates), programID: p.id)
+        let period = [YearMonth(iso: p.startMonth), YearMonth(iso: p.endMonth)].compactMap { $0?.indonesian }.joined(separator: " – ")
+        return Card(id: p.id!.uuidString, name: p.name, period: period, quota: p.quota, approved: p.approvedCount,
+                    percent: p.quota > 0 ? min(100, p.approvedCount * 100 / p.quota) : 0,
+                    waiting: counts[.verifiedKecamatan] ?? 0)
+    }
+
+    private func list(_ req: Request) async throws -> View {
+        let actor = try req.requireActor()
+        let programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
+            .filter { ProgramAPIController.visible($0, to: actor) }
+        struct Context: Encodable { let page: PageContext; let cards: [Card] }
+        return try await req.view.render("programs/list", Context(
+            page: PageContext(title: "Program", request: req),
+            cards: try await programs.asyncMap { try await card($0, db: req.db, actor: actor) }))
+    }
+
+    struct DetailContext: Encodable {
+        struct Waiting: Encodable { let id: String; let name: String; let village: String }
+        let page: PageContext
+        let card: Card
+        let legalBasis: String
+        let waitlist: [Waiting]
+        let waitingTotal: Int
+        let canApprove: Bool
+        var result: BulkResultDTO? = nil
+    }
+
+    private func detail(_ req: Request, result: BulkResultDTO? = nil) async throws -> DetailContext {
+        let actor = try req.requireActor()
+        guard let id = req.parameters.get("id", as: UUID.self), let program = try await ProgramModel.find(id, on: req.db),
+              ProgramAPIController.visible(program, to: actor) else { throw AppError.notFound("Program") }
+        let canApprove = AccessPolicy.mayAnywhere(actor, .approve)
+        let ranked = canApprove ? try await req.proposals.waitlist(programID: id, actor: actor) : []
+        let top = Array(ranked.prefix(50))
+        let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ top.map(\.workerID)).all()
+        let names = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0.name) })
+        return DetailContext(page: PageContext(title: program.name, request: req),
+                             card: try await card(program, db: req.db, actor: actor), legalBasis: program.legalBasis,
+                             waitlist: top.map { .init(id: $0.id!.uuidString, name: names[$0.workerID] ?? "?", village: $0.villageCode) },
+                             waitingTotal: ranked.count, canApprove: canApprove, result: result)
+    }
+
+    private func show(_ req: Request) async throws -> View {
+        try await req.view.render("programs/show", try await detail(req))
+    }
+
+    private func approveNext(_ req: Request) async throws -> View {
+        let actor = try req.requireActor()
+        guard AccessPolicy.mayAnywhere(actor, .approve) else { throw AccessError.forbidden }
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Program") }
+        struct Form: Content { let count: Int }
+        let form = try req.content.decode(Form.self)
+        _ = try await detail(req)
+        let result = try await req.proposals.approveNext(min(form.count, 1000), programID: id, actor: actor, by: req.auditActor)
+        return try await req.view.render("programs/show", try await detail(req, result: result))
+    }
+}

@@ -1,0 +1,164 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+extension ProposalWebController {
+    /// The RT head's form, as posted (works without JS).
+    struct ProposalForm: Content {
+        var programID: UUID?
+        var nik: String?
+        var name: String?
+        var phone: String?
+        var street: String?
+        var occupation: String?
+        var heirName: String?
+        var heirRelation: String?
+        var disability: String?
+        var submit: String?
+        var confirmWarnings: String?
+    }
+
+    struct FormContext: Encodable {
+        let page: PageContext
+        let programs: [Option]
+        let occupations: [Option]
+        let form: [String: String]
+        let village: String
+        let villageName: String
+        let neighbourhood: String
+        var errors: [EntryIssue] = []
+        var warnings: [EntryIssue] = []
+        var message: String? = nil
+    }
+
+    /// The RT grant the form proposes under: one neighbourhood.
+    private func neighbourhood(_ actor: Actor) throws -> RoleGrant {
+        guard let grant = actor.grants.first(where: { $0.role == .rt }) else { throw AccessError.forbidden }
+        return grant
+    }
+
+    private func formContext(_ req: Request, form: [String: String] = [:]) async throws -> FormContext {
+        let actor = try req.requireActor()
+        let grant = try neighbourhood(actor)
+        let programs = try await ProgramModel.query(on: req.db).filter(\.$regencyCode == grant.region.ancestor(at: .regency)!.dotted)
+            .sort(\.$startMonth, .descending).all()
+        let programID = form["programID"].flatMap(UUID.init(uuidString:)) ?? programs.first?.id
+        var occupations: [Option] = []
+        if let programID {
+            let codes = try await ProgramOccupationModel.query(on: req.db).filter(\.$programID == programID).all().map(\.occupationCode)
+            occupations = try await OccupationModel.query(on: req.db).filter(\.$id ~~ codes).sort(\.$name).all()
+                .map { Option(value: $0.id!, label: $0.name) }
+        }
+        let villageName = try await RegionQueries(db: req.db).find(grant.region)?.name ?? grant.region.dotted
+        return FormContext(page: PageContext(title: "Usulan baru", request: req),
+                           programs: programs.map { Option(value: $0.id!.uuidString, label: $0.name) },
+                           occupations: occupations, form: form, village: grant.region.dotted, villageName: villageName,
+                           neighbourhood: "RT \(grant.rt ?? "")/RW \(grant.rw ?? "")")
+    }
+
+    func newForm(_ req: Request) async throws -> View {
+        try await req.view.render("proposals/form", try await formContext(req))
+    }
+
+    func create(_ req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let grant = try neighbourhood(actor)
+        let form = try req.content.decode(ProposalForm.self)
+        let values: [String: String] = ["programID": form.programID?.uuidString ?? "", "nik": form.nik ?? "", "name": form.name ?? "",
+                                        "phone": form.phone ?? "", "street": form.street ?? "", "occupation": form.occupation ?? "",
+                                        "heirName": form.heirName ?? "", "heirRelation": form.heirRelation ?? "",
+                                        "disability": form.disability ?? ""]
+        guard let programID = form.programID, let program = try await ProgramModel.find(programID, on: req.db) else {
+            var context = try await formContext(req, form: values)
+            context.message = "Pilih program."
+            return try await render(context, status: .unprocessableEntity, req)
+        }
+        let submit = form.submit == "1"
+        let input = ProposalInput(programID: programID, nik: form.nik ?? "", name: form.name ?? "", village: grant.region.dotted,
+                                  rt: grant.rt, rw: grant.rw, street: form.street, phone: form.phone, occupation: form.occupation,
+                                  disability: form.disability?.nilIfBlank,
+                                  heirs: form.heirName?.nilIfBlank.map { [HeirInput(name: $0, relation: form.heirRelation ?? "lainnya")] } ?? [],
+                                  submit: submit, confirmWarnings: form.confirmWarnings == "1")
+        let issues = try await req.proposals.check(input, program: program)
+        let errors = issues.filter { $0.severity == .error }
+        let warnings = issues.filter { $0.severity == .warning }
+        if !errors.isEmpty || (submit && !warnings.isEmpty && !(input.confirmWarnings ?? false)) {
+            var context = try await formContext(req, form: values)
+            context.errors = errors
+            context.warnings = warnings
+            return try await render(context, status: .unprocessableEntity, req)
+        }
+        let (proposal, _) = try await req.proposals.propose(input, actor: actor, by: req.auditActor)
+        return req.redirect(to: WebPath.proposal(proposal.id!).path + (submit ? "?ok=proposal_submitted" : "?ok=proposal_saved"))
+    }
+
+    private func render(_ context: FormContext, status: HTTPStatus, _ req: Request) async throws -> Response {
+        let response = try await req.view.render("proposals/form", context).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+
+    // MARK: One proposal
+
+    struct DetailContext: Encodable {
+        struct Event: Encodable { let at: String; let actor: String; let action: String; let to: String; let note: String }
+        let page: PageContext
+        let proposal: ProposalDTO
+        let programName: String
+        let villageName: String
+        let birthDate: String
+        let events: [Event]
+        let actions: [String]
+        let rejectionReasons: [Option]
+        let endReasons: [Option]
+        var error: String? = nil
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        try await renderDetail(req, error: nil, status: .ok)
+    }
+
+    private func renderDetail(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
+        let actor = try req.requireActor()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Usulan") }
+        let proposal = try await req.proposals.readable(id, actor: actor)
+        let worker = try await WorkerModel.find(proposal.workerID, on: req.db)!
+        let full = AccessPolicy.may(actor, .readFullNIK, at: proposal.location!)
+        if full || AccessPolicy.mayAnywhere(actor, .readAudit) {
+            try await req.audit.record(AuditEntry(action: full ? "proposal.view_full_nik" : "proposal.view", entity: "proposal",
+                                                  entityID: id.uuidString, regionCode: proposal.villageCode), by: req.auditActor)
+        }
+        let actions = ProposalWorkflow.available(from: proposal.statusValue, actor: actor, at: proposal.location!)
+        let events = try await ProposalEventModel.query(on: req.db).filter(\.$proposalID == id).sort(\.$at).all().map { e in
+            DetailContext.Event(at: CalendarDate(e.at).indonesian, actor: e.actorUsername,
+                                action: ProposalAction(rawValue: e.action)?.indonesianName ?? e.action,
+                                to: ProposalStatus(rawValue: e.toStatus)?.indonesianName ?? e.toStatus,
+                                note: [e.reason, e.note].compactMap { $0 }.joined(separator: ": "))
+        }
+        let context = DetailContext(
+            page: PageContext(title: worker.name, request: req),
+            proposal: ProposalDTO(proposal, worker: worker, fullNIK: full, actions: actions),
+            programName: try await ProgramModel.find(proposal.programID, on: req.db)?.name ?? "",
+            villageName: try await RegionQueries(db: req.db).find(RegionCode(proposal.villageCode)!)?.name ?? proposal.villageCode,
+            birthDate: CalendarDate(iso: worker.birthDate)?.indonesian ?? worker.birthDate,
+            events: events, actions: actions.map(\.rawValue),
+            rejectionReasons: RejectionReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
+            endReasons: EndReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) }, error: error)
+        let response = try await req.view.render("proposals/show", context).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+
+    func act(_ req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Usulan") }
+        let input = try req.content.decode(TransitionInput.self)
+        do {
+            _ = try await req.proposals.transition(id, input, actor: actor, by: req.auditActor)
+            return req.redirect(to: WebPath.proposal(id).path + "?ok=action_done")
+        } catch let error as any DomainError where error.kind != .notFound {
+            return try await renderDetail(req, error: error.message, status: error.kind.status)
+        }
+    }
+}

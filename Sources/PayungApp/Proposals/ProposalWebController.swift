@@ -1,0 +1,93 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+/// The proposal pages: the RT head's phone form, the verifiers' queue with
+/// one-click and bulk actions, one proposal with its history.
+struct ProposalWebController {
+    func register(protected web: any RoutesBuilder) {
+        web.get(WebPath.proposals.components, use: list)
+        web.get(WebPath.newProposal.components, use: newForm)
+        web.post(WebPath.newProposal.components, use: create)
+        web.post(WebPath.bulkProposals.components, use: bulk)
+        web.get(WebPath.proposals.components + [":id"], use: show)
+        web.post(WebPath.proposals.components + [":id", "aksi"], use: act)
+    }
+
+    // MARK: Queue
+
+    struct Row: Encodable {
+        let id: String
+        let name: String
+        let nik: String
+        let village: String
+        let status: String
+        let statusName: String
+        let actions: [String]
+        let canVerify: Bool
+        let canApprove: Bool
+    }
+
+    struct ListContext: Encodable {
+        let page: PageContext
+        let inbox: [InboxDTO.Item]
+        let rows: [Row]
+        let statuses: [Option]
+        let programs: [Option]
+        let filter: [String: String]
+        let pager: PagerContext
+        let canPropose: Bool
+        let bulkActions: [Option]
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+    }
+
+    private func list(_ req: Request) async throws -> View {
+        let actor = try req.requireActor()
+        let status = (try? req.query.get(String.self, at: "status")).flatMap(ProposalStatus.init(rawValue:))
+        let programID = try? req.query.get(UUID.self, at: "program")
+        let search = (try? req.query.get(String.self, at: "q")) ?? ""
+        let page = try await ProposalQueries(db: req.db).list(
+            scopes: ProposalAPIController.readScopes(actor), programID: programID, statuses: status.map { [$0] } ?? [],
+            search: search, page: PageRequest(req))
+        let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ page.items.map(\.workerID)).all()
+        let byID = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0) })
+        let rows = page.items.map { p in
+            let actions = ProposalWorkflow.available(from: p.statusValue, actor: actor, at: p.location!)
+            return Row(id: p.id!.uuidString, name: byID[p.workerID]?.name ?? "?", nik: NIK.mask(byID[p.workerID]?.nik ?? ""),
+                       village: p.villageCode + (p.rt.map { " RT \($0)" } ?? "") + (p.rw.map { "/RW \($0)" } ?? ""),
+                       status: p.status, statusName: p.statusValue.indonesianName, actions: actions.map(\.rawValue),
+                       canVerify: actions.contains(.verify), canApprove: actions.contains(.approve))
+        }
+        let programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
+            .filter { ProgramAPIController.visible($0, to: actor) }
+        let filter = ["status": status?.rawValue ?? "", "program": programID?.uuidString ?? "", "q": search]
+        var bulkActions: [Option] = []
+        if AccessPolicy.mayAnywhere(actor, .verifyKelurahan) || AccessPolicy.mayAnywhere(actor, .verifyKecamatan) {
+            bulkActions.append(Option(value: "verify", label: "Verifikasi yang dipilih"))
+        }
+        if AccessPolicy.mayAnywhere(actor, .approve) { bulkActions.append(Option(value: "approve", label: "Setujui yang dipilih")) }
+        return try await req.view.render("proposals/list", ListContext(
+            page: PageContext(title: "Usulan", request: req),
+            inbox: try await ProposalAPIController.inbox(for: actor, db: req.db),
+            rows: rows,
+            statuses: ProposalStatus.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
+            programs: programs.map { Option(value: $0.id!.uuidString, label: $0.name) },
+            filter: filter, pager: PagerContext(page, path: WebPath.proposals.path, query: filter),
+            canPropose: AccessPolicy.mayAnywhere(actor, .propose), bulkActions: bulkActions))
+    }
+
+    private func bulk(_ req: Request) async throws -> View {
+        let actor = try req.requireActor()
+        struct Form: Content { let action: String; var ids: [UUID]?; var note: String? }
+        let form = try req.content.decode(Form.self)
+        let result = await req.proposals.bulk(BulkTransitionInput(ids: form.ids ?? [], action: form.action, note: form.note),
+                                              actor: actor, by: req.auditActor)
+        struct Context: Encodable { let page: PageContext; let result: BulkResultDTO }
+        return try await req.view.render("proposals/bulk-result", Context(page: PageContext(title: "Hasil tindakan massal", request: req), result: result))
+    }
+}
