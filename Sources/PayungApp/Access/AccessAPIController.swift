@@ -88,26 +88,16 @@ struct AccessAPIController {
             return RevokedDTO(revoked: true)
         }
         api.on(Self.audit) { req in
-            let actor = try req.requireActor()
-            guard AccessPolicy.mayAnywhere(actor, .readAudit) else { throw AccessError.forbidden }
-            let filter = AuditFilter(req)
-            let page = try await AuditQueries(db: req.db).list(filter, scopes: AccessPolicy.scopes(of: actor, for: .readAudit),
-                                                               page: PageRequest(req))
-            try await req.audit.record(AuditEntry(action: "audit.read", entity: "audit_events",
-                                                  note: "page \(page.page.number), \(page.items.count) rows"), by: req.auditActor)
-            return PageDTO(page)
+            PageDTO(try await req.readAuditTrail().1)
         }
     }
 
     private func requireManager(_ req: Request) throws -> Actor {
-        let actor = try req.requireActor()
-        guard AccessPolicy.mayAnywhere(actor, .manageUsers) else { throw AccessError.forbidden }
-        return actor
+        try req.requireActor(allowedTo: .manageUsers)
     }
 
     private func userID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Pengguna") }
-        return id
+        try req.uuidParameter("id", thing: "Pengguna")
     }
 
     private func dto(_ user: UserModel, _ req: Request) async throws -> UserDTO {

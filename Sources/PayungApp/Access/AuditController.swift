@@ -37,13 +37,7 @@ struct AuditController {
     }
 
     private func list(_ req: Request) async throws -> View {
-        let actor = try req.requireActor()
-        guard AccessPolicy.mayAnywhere(actor, .readAudit) else { throw AccessError.forbidden }
-        let filter = AuditFilter(req)
-        let page = try await AuditQueries(db: req.db).list(filter, scopes: AccessPolicy.scopes(of: actor, for: .readAudit),
-                                                           page: PageRequest(req))
-        try await req.audit.record(AuditEntry(action: "audit.read", entity: "audit_events",
-                                              note: "page \(page.page.number), \(page.items.count) rows"), by: req.auditActor)
+        let (filter, page) = try await req.readAuditTrail()
         let formatter = DateFormatter()
         formatter.timeZone = .jakarta
         formatter.dateFormat = "HH:mm:ss"

@@ -147,13 +147,10 @@ struct UserAdminController {
     }
 
     private func manager(_ req: Request) throws -> Actor {
-        let actor = try req.requireActor()
-        guard AccessPolicy.mayAnywhere(actor, .manageUsers) else { throw AccessError.forbidden }
-        return actor
+        try req.requireActor(allowedTo: .manageUsers)
     }
 
     private func userID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Pengguna") }
-        return id
+        try req.uuidParameter("id", thing: "Pengguna")
     }
 }

@@ -34,9 +34,8 @@ struct ProgramAPIController {
             return ListDTO(items: try await programs.asyncMap { try await dto($0, req.db) })
         }
         api.on(Self.create) { req in
-            let actor = try req.requireActor()
-            guard AccessPolicy.mayAnywhere(actor, .manageSettings) else { throw AccessError.forbidden }
-            let program = try await ProgramService(db: req.db, now: req.application.clock.now())
+            let actor = try req.requireActor(allowedTo: .manageSettings)
+                        let program = try await ProgramService(db: req.db, now: req.application.clock.now())
                 .create(try req.content.decode(ProgramInput.self), actor: actor, by: req.auditActor)
             return CreatedResponse(try await dto(program, req.db))
         }
@@ -62,10 +61,9 @@ struct ProgramAPIController {
             return CreatedResponse(ContinuedProgramDTO(program: try await dto(next, req.db), carriedOver: carried))
         }
         api.on(Self.waitlist) { req in
-            let actor = try req.requireActor()
+            let actor = try req.requireActor(allowedTo: .approve)
             let program = try await program(req)
-            guard AccessPolicy.mayAnywhere(actor, .approve) else { throw AccessError.forbidden }
-            let ranked = try await req.proposals.waitlist(programID: program.id!, actor: actor)
+                        let ranked = try await req.proposals.waitlist(programID: program.id!, actor: actor)
             let page = PageRequest(req)
             let slice = Array(ranked.dropFirst(page.offset).prefix(page.size))
             let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ slice.map(\.workerID)).all()
@@ -75,10 +73,9 @@ struct ProgramAPIController {
             return PageDTO(Page(items: items, page: page, total: ranked.count))
         }
         api.on(Self.approveNext) { req in
-            let actor = try req.requireActor()
+            let actor = try req.requireActor(allowedTo: .approve)
             let program = try await program(req)
-            guard AccessPolicy.mayAnywhere(actor, .approve) else { throw AccessError.forbidden }
-            let body = try req.content.decode(ApproveNextInput.self)
+                        let body = try req.content.decode(ApproveNextInput.self)
             return try await req.proposals.approveNext(body.count, programID: program.id!, actor: actor, by: req.auditActor)
         }
         api.on(Self.occupations) { req in

@@ -71,9 +71,8 @@ struct ProgramWebController {
     }
 
     private func approveNext(_ req: Request) async throws -> View {
-        let actor = try req.requireActor()
-        guard AccessPolicy.mayAnywhere(actor, .approve) else { throw AccessError.forbidden }
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Program") }
+        let actor = try req.requireActor(allowedTo: .approve)
+                guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Program") }
         struct Form: Content { let count: Int }
         let form = try req.content.decode(Form.self)
         _ = try await detail(req)
