@@ -60,6 +60,8 @@ func registerRoutes(_ app: Application) {
     ProposalAPIController().register(api: api)
     ProposalWebController().register(protected: protected)
     ProgramWebController().register(protected: protected)
+    OccupationController().register(api: api, web: protected)
+    WorkerDocumentController().register(protected: protected)
 }
 
 func registerCommands(_ app: Application) {
@@ -82,5 +84,6 @@ enum Migrations {
         CreateRegistry(),
         CreateProposals(),
         SeedOccupations(),
+        CreateWorkerDocuments(),
     ]
 }

@@ -19,6 +19,13 @@ struct ProgramInput: Content, Sendable {
     let occupations: [String]
     var waitlistOrder: [String]?
     var previousProgramID: UUID?
+    /// Optional quotas for single kecamatan or kelurahan within the program.
+    var regionQuotas: [RegionQuotaInput]?
+}
+
+struct RegionQuotaInput: Content, Sendable {
+    let region: String
+    let quota: Int
 }
 
 /// Programs and the occupation catalogue.
@@ -64,6 +71,17 @@ struct ProgramService {
                                    : "Jenis pekerjaan tidak dikenal: \(unknown.joined(separator: ", ")).")
         }
         let order = (input.waitlistOrder ?? WaitlistCriterion.defaultOrder.map(\.rawValue)).compactMap(WaitlistCriterion.init(rawValue:))
+        var regionQuotas: [(RegionCode, Int)] = []
+        for q in input.regionQuotas ?? [] {
+            guard let code = RegionCode(q.region), [.district, .village].contains(code.level), code.isWithin(regency) else {
+                throw AppError.invalid("region_quota_invalid", "Kuota wilayah hanya untuk kecamatan atau kelurahan di \(regency.dotted); \(q.region) tidak valid.")
+            }
+            guard q.quota >= 0, q.quota <= input.quota else {
+                throw AppError.invalid("region_quota_invalid", "Kuota \(code.dotted) harus 0 sampai \(input.quota).")
+            }
+            regionQuotas.append((code, q.quota))
+        }
+        let quotas = regionQuotas
         return try await db.transaction { tx in
             guard try await ProgramModel.query(on: tx).filter(\.$code == input.code).first() == nil else {
                 throw AppError(code: "program_code_taken", message: "Kode program \(input.code) sudah dipakai.", kind: .conflict)
@@ -86,6 +104,14 @@ struct ProgramService {
             program.createdAt = now
             try await program.create(on: tx)
             for code in Set(input.occupations) { try await ProgramOccupationModel(programID: program.id!, occupationCode: code).create(on: tx) }
+            for (region, quota) in quotas {
+                let row = ProgramRegionQuotaModel()
+                row.id = UUID()
+                row.programID = program.id!
+                row.regionCode = region.dotted
+                row.quota = quota
+                try await row.create(on: tx)
+            }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "program.create", entity: "program", entityID: program.id!.uuidString, regionCode: regency.dotted,
                 changes: ["code": .init(old: nil, new: input.code), "quota": .init(old: nil, new: String(input.quota))]), by: auditActor)

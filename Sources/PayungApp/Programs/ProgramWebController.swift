@@ -7,7 +7,10 @@ import Vapor
 struct ProgramWebController {
     func register(protected web: any RoutesBuilder) {
         web.get(WebPath.programs.components, use: list)
+        web.get(WebPath.newProgram.components, use: newProgramForm)
+        web.post(WebPath.newProgram.components, use: createProgram)
         web.get(WebPath.programs.components + [":id"], use: show)
+        web.post(WebPath.programs.components + [":id", "lanjutkan"], use: continueProgram)
         web.post(WebPath.programs.components + [":id", "setujui-berikutnya"], use: approveNext)
     }
 
@@ -34,10 +37,11 @@ struct ProgramWebController {
         let actor = try req.requireActor()
         let programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
             .filter { ProgramAPIController.visible($0, to: actor) }
-        struct Context: Encodable { let page: PageContext; let cards: [Card] }
+        struct Context: Encodable { let page: PageContext; let cards: [Card]; let canSetUp: Bool }
         return try await req.view.render("programs/list", Context(
             page: PageContext(title: "Program", request: req),
-            cards: try await programs.asyncMap { try await card($0, db: req.db, actor: actor) }))
+            cards: try await programs.asyncMap { try await card($0, db: req.db, actor: actor) },
+            canSetUp: AccessPolicy.mayAnywhere(actor, .manageSettings)))
     }
 
     struct DetailContext: Encodable {
@@ -48,6 +52,8 @@ struct ProgramWebController {
         let waitlist: [Waiting]
         let waitingTotal: Int
         let canApprove: Bool
+        let canSetUp: Bool
+        let regionQuotas: [String]
         var result: BulkResultDTO? = nil
     }
 
@@ -63,7 +69,11 @@ struct ProgramWebController {
         return DetailContext(page: PageContext(title: program.name, request: req),
                              card: try await card(program, db: req.db, actor: actor), legalBasis: program.legalBasis,
                              waitlist: top.map { .init(id: $0.id!.uuidString, name: names[$0.workerID] ?? "?", village: $0.villageCode) },
-                             waitingTotal: ranked.count, canApprove: canApprove, result: result)
+                             waitingTotal: ranked.count, canApprove: canApprove,
+                             canSetUp: AccessPolicy.may(actor, .manageSettings, in: RegionCode(program.regencyCode)!),
+                             regionQuotas: try await ProgramRegionQuotaModel.query(on: req.db).filter(\.$programID == id).sort(\.$regionCode).all()
+                                .map { "\($0.regionCode): \($0.quota) orang" },
+                             result: result)
     }
 
     private func show(_ req: Request) async throws -> View {

@@ -21,6 +21,9 @@ struct ProposalAPIController {
     static let show = APIOperation(method: .GET, path: "/api/v1/proposals/{id}", operationID: "getProposal",
                                    summary: "One proposal (404 outside the caller's scope)", tag: "Usulan",
                                    response: "Proposal", errors: [404])
+    static let update = APIOperation(method: .PUT, path: "/api/v1/proposals/{id}", operationID: "updateProposal",
+                                     summary: "Correct a draft or returned proposal (and submit it again with submit=true)", tag: "Usulan",
+                                     requestBody: "ProposalInput", response: "Proposal", errors: [403, 404, 409])
     static let transition = APIOperation(method: .POST, path: "/api/v1/proposals/{id}/transitions", operationID: "transitionProposal",
                                          summary: "Verify, return, reject, approve, register, activate or end", tag: "Usulan",
                                          requestBody: "TransitionInput", response: "Proposal", errors: [403, 404, 409])
@@ -63,6 +66,12 @@ struct ProposalAPIController {
                                                       entityID: proposal.id!.uuidString, regionCode: proposal.villageCode), by: req.auditActor)
             }
             return try await dto(proposal, req)
+        }
+        api.on(Self.update) { req in
+            let actor = try req.requireActor()
+            let (proposal, warnings) = try await req.proposals.update(try id(req), try req.content.decode(ProposalInput.self),
+                                                                      actor: actor, by: req.auditActor)
+            return try await dto(proposal, req, warnings: warnings)
         }
         api.on(Self.transition) { req in
             let actor = try req.requireActor()

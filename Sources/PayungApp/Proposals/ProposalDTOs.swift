@@ -77,7 +77,10 @@ enum ProposalSchemas {
             "birthPlace": Schema.string(), "village": Schema.string(example: "33.75.01.1002"), "rt": Schema.string(), "rw": Schema.string(),
             "street": Schema.string(), "phone": Schema.string(), "occupation": Schema.string(example: "batik_labourer"),
             "monthlyIncome": Schema.integer(), "disability": Schema.string(), "welfareDecile": Schema.integer(),
-            "heirs": Schema.array(Schema.ref("HeirInput")), "submit": Schema.boolean, "confirmWarnings": Schema.boolean,
+            "heirs": Schema.array(Schema.ref("HeirInput")),
+            "children": Schema.array(Schema.object(["name": Schema.string(), "birthDate": Schema.string(format: "date"),
+                                                    "schoolLevel": Schema.string(values: ["tk_sd", "smp", "sma", "pt"])], required: ["name"])),
+            "submit": Schema.boolean, "confirmWarnings": Schema.boolean,
         ], required: ["programID", "nik", "name", "village"]),
         "Proposal": Schema.object([
             "id": Schema.string(format: "uuid"), "programID": Schema.string(format: "uuid"),

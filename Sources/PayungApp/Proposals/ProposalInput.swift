@@ -10,6 +10,15 @@ struct HeirInput: Content, Sendable {
     var phone: String?
 }
 
+/// A child of the worker, for scholarships later (PP 82/2019).
+struct ChildInput: Content, Sendable {
+    let name: String
+    /// `YYYY-MM-DD`.
+    var birthDate: String?
+    /// `tk_sd`, `smp`, `sma`, `pt`.
+    var schoolLevel: String?
+}
+
 /// A worker proposed for a program: the RT head's form, the API, an import row.
 struct ProposalInput: Content, Sendable {
     var programID: UUID
@@ -27,6 +36,7 @@ struct ProposalInput: Content, Sendable {
     var disability: String?
     var welfareDecile: Int?
     var heirs: [HeirInput]?
+    var children: [ChildInput]?
     /// Submit now (`true`) or keep as a draft.
     var submit: Bool?
     /// The proposer has read the warnings and confirms.

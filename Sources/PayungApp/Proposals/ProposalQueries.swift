@@ -9,11 +9,11 @@ struct ProposalQueries {
     let db: any Database
 
     /// Open records of the same person anywhere, and BPJS's active list.
-    func duplicates(nik: String, program: ProgramModel) async throws -> [DuplicateFinding] {
+    func duplicates(nik: String, program: ProgramModel, excluding excluded: UUID? = nil) async throws -> [DuplicateFinding] {
         var findings: [DuplicateFinding] = []
         if let worker = try await WorkerModel.query(on: db).filter(\.$nik == nik).first() {
             let proposals = try await ProposalModel.query(on: db).filter(\.$workerID == worker.id!).all()
-            for proposal in proposals {
+            for proposal in proposals where proposal.id != excluded {
                 guard let status = ProposalStatus(rawValue: proposal.status), status.isOpen else { continue }
                 let name = try await ProgramModel.find(proposal.programID, on: db)?.name ?? "?"
                 findings.append(proposal.programID == program.id
@@ -86,6 +86,25 @@ struct ProposalQueries {
             WHERE id = \(bind: programID) AND approved_count < quota RETURNING approved_count
             """).all()
         return !rows.isEmpty
+    }
+
+    /// The first kecamatan or kelurahan quota covering `village` that is
+    /// already full, if any. Run after `takeQuotaSlot` in the same
+    /// transaction: that row update serialises approvals of one program, so
+    /// the count cannot race.
+    func fullRegionQuota(programID: UUID, village: RegionCode) async throws -> (region: String, quota: Int)? {
+        let quotas = try await ProgramRegionQuotaModel.query(on: db).filter(\.$programID == programID).all()
+        for q in quotas {
+            guard let region = RegionCode(q.regionCode), village.isWithin(region) else { continue }
+            struct Count: Decodable { let n: Int }
+            let taken = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("proposals")
+                .where("program_id", .equal, programID)
+                .where("status", .in, ProposalStatus.allCases.filter(\.holdsQuota).map(\.rawValue))
+                .where(SQLRaw("(village_code = '\(region.dotted)' OR village_code LIKE '\(region.dotted).%')"))
+                .first(decoding: Count.self)?.n ?? 0
+            if taken >= q.quota { return (region.dotted, q.quota) }
+        }
+        return nil
     }
 
     func releaseQuotaSlot(programID: UUID) async throws {

@@ -75,6 +75,9 @@ extension ProposalService {
                 guard try await queries.takeQuotaSlot(programID: proposal.programID) else {
                     throw ProposalError.quotaExhausted(quota: program?.quota ?? 0)
                 }
+                if let full = try await queries.fullRegionQuota(programID: proposal.programID, village: proposal.location!.village) {
+                    throw ProposalError.regionQuotaExhausted(region: full.region, quota: full.quota)
+                }
             }
             guard try await queries.compareAndSetStatus(id, from: from, to: step.to, now: now) else {
                 throw ProposalError.illegalTransition(from: from, action: action)
@@ -147,9 +150,10 @@ extension ProposalService {
             do {
                 let p = try await transition(proposal.id!, TransitionInput(action: ProposalAction.approve.rawValue), actor: actor, by: auditActor)
                 rows.append(.init(id: p.id!, ok: true, status: p.status, code: nil, message: nil))
-            } catch let error as ProposalError where error.code == "quota_exhausted" {
+            } catch let error as any DomainError {
                 rows.append(.init(id: proposal.id!, ok: false, status: nil, code: error.code, message: error.message))
-                break
+                // The program is full: nobody further down can be approved either.
+                if error.code == "quota_exhausted" { break }
             }
         }
         return BulkResultDTO(succeeded: rows.filter(\.ok).count, failed: rows.filter { !$0.ok }.count, results: rows)

@@ -14,7 +14,7 @@ struct ProposalService {
 
     /// Runs the entry checks without writing: the form's live check and the
     /// import preview use this too.
-    func check(_ input: ProposalInput, program: ProgramModel) async throws -> [EntryIssue] {
+    func check(_ input: ProposalInput, program: ProgramModel, excluding proposalID: UUID? = nil) async throws -> [EntryIssue] {
         let rules = try await program.rules(on: db)
         var codes: [RegionCode] = []
         if let village = RegionCode(input.village) { codes.append(village) }
@@ -24,7 +24,7 @@ struct ProposalService {
         let knownRegions = try await RegionQueries(db: db).knownCodes(among: codes)
         let digits = (try? NIK(parsing: input.nik, today: today))?.digits
         var duplicates: [DuplicateFinding] = []
-        if let digits { duplicates = try await ProposalQueries(db: db).duplicates(nik: digits, program: program) }
+        if let digits { duplicates = try await ProposalQueries(db: db).duplicates(nik: digits, program: program, excluding: proposalID) }
         let names = try await OccupationModel.query(on: db).all().reduce(into: [String: String]()) { $0[$1.id!] = $1.name }
         return EntryCheck.run(input.entry, rules: rules, today: today,
                               knownRegions: knownRegions, duplicates: duplicates, occupationNames: names)
@@ -74,6 +74,48 @@ struct ProposalService {
         return (proposal, warnings)
     }
 
+    /// Corrects a draft or a returned proposal (the proposer only), and
+    /// submits it again when asked. The same entry checks run.
+    func update(_ id: UUID, _ input: ProposalInput, actor: Actor, by auditActor: AuditActor) async throws -> (ProposalModel, [EntryIssue]) {
+        let proposal = try await readable(id, actor: actor)
+        let status = proposal.statusValue
+        guard status == .draft || status == .returned else { throw ProposalError.notEditable(status) }
+        guard AccessPolicy.may(actor, .propose, at: proposal.location!), let location = input.location,
+              AccessPolicy.may(actor, .propose, at: location) else {
+            throw AppError(code: "outside_scope", message: "Anda hanya dapat mengubah usulan warga di RT/RW dan kelurahan Anda.", kind: .forbidden)
+        }
+        guard let program = try await ProgramModel.find(proposal.programID, on: db) else { throw AppError.notFound("Program") }
+        var corrected = input
+        corrected.programID = program.id!
+        let input = corrected
+        let issues = try await check(input, program: program, excluding: id)
+        let errors = issues.filter { $0.severity == .error }
+        guard errors.isEmpty else { throw ProposalError.blockingIssues(errors.map(\.message)) }
+        let warnings = issues.filter { $0.severity == .warning }
+        if input.submit == true, !warnings.isEmpty, input.confirmWarnings != true {
+            throw ProposalError.warningsNotConfirmed(warnings.map(\.message))
+        }
+        let nik = try NIK(parsing: input.nik, today: today)
+        guard let currentWorker = try await WorkerModel.find(proposal.workerID, on: db), currentWorker.nik == nik.digits else {
+            throw AppError.invalid("nik_changed", "NIK tidak dapat diganti pada usulan yang sudah ada. Buat usulan baru untuk orang lain.")
+        }
+        try await db.transaction { tx in
+            _ = try await upsertWorker(input, nik: nik, on: tx)
+            proposal.villageCode = location.village.dotted
+            proposal.rt = location.rt
+            proposal.rw = location.rw
+            proposal.warningsConfirmed = input.confirmWarnings ?? false
+            proposal.updatedAt = now
+            try await proposal.update(on: tx)
+            try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                action: "proposal.update", entity: "proposal", entityID: id.uuidString, regionCode: location.village.dotted), by: auditActor)
+        }
+        if input.submit == true {
+            return (try await transition(id, TransitionInput(action: ProposalAction.submit.rawValue), actor: actor, by: auditActor), warnings)
+        }
+        return (proposal, warnings)
+    }
+
     /// Creates or updates the registry row of a NIK; changed fields go to the audit trail.
     private func upsertWorker(_ input: ProposalInput, nik: NIK, on tx: any Database) async throws -> WorkerModel {
         let existing = try await WorkerModel.query(on: tx).filter(\.$nik == nik.digits).first()
@@ -110,6 +152,18 @@ struct ProposalService {
                 row.relation = heir.relation
                 row.nik = heir.nik.flatMap { try? NIK(parsing: $0, today: today).digits }
                 row.phone = heir.phone?.nilIfBlank
+                try await row.create(on: tx)
+            }
+        }
+        if let children = input.children {
+            try await ChildModel.query(on: tx).filter(\.$workerID == worker.id!).delete()
+            for child in children where !child.name.trimmingCharacters(in: .whitespaces).isEmpty {
+                let row = ChildModel()
+                row.id = UUID()
+                row.workerID = worker.id!
+                row.name = child.name.trimmingCharacters(in: .whitespaces)
+                row.birthDate = child.birthDate.flatMap(CalendarDate.init(iso:))?.iso
+                row.schoolLevel = child.schoolLevel.flatMap { ["tk_sd", "smp", "sma", "pt"].contains($0) ? $0 : nil }
                 try await row.create(on: tx)
             }
         }

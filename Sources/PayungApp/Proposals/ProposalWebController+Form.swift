@@ -27,6 +27,10 @@ extension ProposalWebController {
         let village: String
         let villageName: String
         let neighbourhood: String
+        /// Where the form posts: new proposal, or the correction of one.
+        var action = WebPath.newProposal.path
+        var editing = false
+        let relations = ["istri", "suami", "anak", "orang_tua", "saudara", "lainnya"]
         var errors: [EntryIssue] = []
         var warnings: [EntryIssue] = []
         var message: String? = nil
@@ -59,6 +63,51 @@ extension ProposalWebController {
 
     func newForm(_ req: Request) async throws -> View {
         try await req.view.render("proposals/form", try await formContext(req))
+    }
+
+    /// The correction form of a draft or returned proposal, filled in.
+    func editForm(_ req: Request) async throws -> View {
+        let actor = try req.requireActor()
+        let id = try req.uuidParameter("id", thing: "Usulan")
+        let proposal = try await req.proposals.readable(id, actor: actor)
+        guard [.draft, .returned].contains(proposal.statusValue), AccessPolicy.may(actor, .propose, at: proposal.location!) else {
+            throw ProposalError.notEditable(proposal.statusValue)
+        }
+        let worker = try await WorkerModel.find(proposal.workerID, on: req.db)!
+        let heir = try await HeirModel.query(on: req.db).filter(\.$workerID == worker.id!).first()
+        var context = try await formContext(req, form: [
+            "programID": proposal.programID.uuidString, "nik": worker.nik, "name": worker.name, "phone": worker.phone ?? "",
+            "street": worker.street ?? "", "occupation": worker.occupationCode ?? "", "heirName": heir?.name ?? "",
+            "heirRelation": heir?.relation ?? "", "disability": worker.disability ?? ""])
+        context.action = WebPath.proposal(id).path + "/ubah"
+        context.editing = true
+        context.message = proposal.lastNote.map { "Catatan pemeriksa: \($0)" }
+        return try await req.view.render("proposals/form", context)
+    }
+
+    func saveEdit(_ req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let grant = try neighbourhood(actor)
+        let id = try req.uuidParameter("id", thing: "Usulan")
+        let form = try req.content.decode(ProposalForm.self)
+        let input = ProposalInput(programID: form.programID ?? UUID(), nik: form.nik ?? "", name: form.name ?? "", village: grant.region.dotted,
+                                  rt: grant.rt, rw: grant.rw, street: form.street, phone: form.phone, occupation: form.occupation,
+                                  disability: form.disability?.nilIfBlank,
+                                  heirs: form.heirName?.nilIfBlank.map { [HeirInput(name: $0, relation: form.heirRelation ?? "lainnya")] } ?? [],
+                                  submit: form.submit == "1", confirmWarnings: form.confirmWarnings == "1")
+        do {
+            _ = try await req.proposals.update(id, input, actor: actor, by: req.auditActor)
+            return req.redirect(to: WebPath.proposal(id).path + (input.submit == true ? "?ok=proposal_submitted" : "?ok=proposal_saved"))
+        } catch let error as ProposalError {
+            var context = try await formContext(req, form: [
+                "programID": form.programID?.uuidString ?? "", "nik": form.nik ?? "", "name": form.name ?? "", "phone": form.phone ?? "",
+                "street": form.street ?? "", "occupation": form.occupation ?? "", "heirName": form.heirName ?? "",
+                "heirRelation": form.heirRelation ?? "", "disability": form.disability ?? ""])
+            context.action = WebPath.proposal(id).path + "/ubah"
+            context.editing = true
+            context.message = error.message
+            return try await render(context, status: error.kind.status, req)
+        }
     }
 
     func create(_ req: Request) async throws -> Response {
@@ -112,7 +161,12 @@ extension ProposalWebController {
         let actions: [String]
         let rejectionReasons: [Option]
         let endReasons: [Option]
+        let canEdit: Bool
+        let documents: [Document]
+        let canUpload: Bool
         var error: String? = nil
+
+        struct Document: Encodable { let kind: String; let label: String; let present: Bool; let canView: Bool }
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -130,6 +184,7 @@ extension ProposalWebController {
                                                   entityID: id.uuidString, regionCode: proposal.villageCode), by: req.auditActor)
         }
         let actions = ProposalWorkflow.available(from: proposal.statusValue, actor: actor, at: proposal.location!)
+        let present = Set(try await WorkerDocumentModel.query(on: req.db).filter(\.$workerID == worker.id!).field(\.$id).field(\.$kind).all().map(\.kind))
         let events = try await ProposalEventModel.query(on: req.db).filter(\.$proposalID == id).sort(\.$at).all().map { e in
             DetailContext.Event(at: CalendarDate(e.at).indonesian, actor: e.actorUsername,
                                 action: ProposalAction(rawValue: e.action)?.indonesianName ?? e.action,
@@ -144,7 +199,13 @@ extension ProposalWebController {
             birthDate: CalendarDate(iso: worker.birthDate)?.indonesian ?? worker.birthDate,
             events: events, actions: actions.map(\.rawValue),
             rejectionReasons: RejectionReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
-            endReasons: EndReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) }, error: error)
+            endReasons: EndReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
+            canEdit: [.draft, .returned].contains(proposal.statusValue) && AccessPolicy.may(actor, .propose, at: proposal.location!),
+            documents: WorkerDocument.kinds.sorted { $0.key > $1.key }.map { kind, label in
+                DetailContext.Document(kind: kind, label: label, present: present.contains(kind), canView: full && present.contains(kind))
+            },
+            canUpload: AccessPolicy.may(actor, .propose, at: proposal.location!) || AccessPolicy.may(actor, .importExport, at: proposal.location!),
+            error: error)
         let response = try await req.view.render("proposals/show", context).encodeResponse(for: req)
         response.status = status
         return response

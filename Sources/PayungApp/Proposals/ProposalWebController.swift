@@ -13,6 +13,8 @@ struct ProposalWebController {
         web.post(WebPath.bulkProposals.components, use: bulk)
         web.get(WebPath.proposals.components + [":id"], use: show)
         web.post(WebPath.proposals.components + [":id", "aksi"], use: act)
+        web.get(WebPath.proposals.components + [":id", "ubah"], use: editForm)
+        web.post(WebPath.proposals.components + [":id", "ubah"], use: saveEdit)
     }
 
     // MARK: Queue

@@ -32,5 +32,7 @@ struct WebPath: Sendable, Equatable {
     static let bulkProposals = WebPath("/usulan/massal")
     static func proposal(_ id: UUID) -> WebPath { WebPath("/usulan/\(id.uuidString)") }
     static let programs = WebPath("/program")
+    static let newProgram = WebPath("/program/baru")
+    static let occupations = WebPath("/admin/pekerjaan")
     static func program(_ id: UUID) -> WebPath { WebPath("/program/\(id.uuidString)") }
 }

@@ -71,6 +71,7 @@ public enum ProposalError: DomainError, Equatable {
     case reasonRequired
     case rejectionReasonRequired
     case quotaExhausted(quota: Int)
+    case regionQuotaExhausted(region: String, quota: Int)
     case blockingIssues([String])
     case warningsNotConfirmed([String])
     case notEditable(ProposalStatus)
@@ -82,6 +83,7 @@ public enum ProposalError: DomainError, Equatable {
         case .reasonRequired: "reason_required"
         case .rejectionReasonRequired: "rejection_reason_required"
         case .quotaExhausted: "quota_exhausted"
+        case .regionQuotaExhausted: "region_quota_exhausted"
         case .blockingIssues: "entry_check_failed"
         case .warningsNotConfirmed: "warnings_not_confirmed"
         case .notEditable: "proposal_not_editable"
@@ -97,6 +99,7 @@ public enum ProposalError: DomainError, Equatable {
         case .reasonRequired: "Tuliskan alasan pengembalian agar pengusul tahu apa yang harus diperbaiki."
         case .rejectionReasonRequired: "Pilih alasan penolakan."
         case .quotaExhausted(let quota): "Kuota program (\(quota) orang) sudah habis. Usulan tetap di daftar tunggu."
+        case .regionQuotaExhausted(let region, let quota): "Kuota wilayah \(region) (\(quota) orang) sudah habis. Usulan tetap di daftar tunggu."
         case .blockingIssues(let messages): "Usulan belum dapat diajukan: " + messages.joined(separator: " ")
         case .warningsNotConfirmed(let messages): "Periksa peringatan lalu centang konfirmasi: " + messages.joined(separator: " ")
         case .notEditable(let status): "Usulan berstatus \"\(status.indonesianName)\" tidak dapat diubah."
@@ -106,7 +109,7 @@ public enum ProposalError: DomainError, Equatable {
     public var kind: DomainErrorKind {
         switch self {
         case .roleNotAllowed: .forbidden
-        case .illegalTransition, .quotaExhausted: .conflict
+        case .illegalTransition, .quotaExhausted, .regionQuotaExhausted, .notEditable: .conflict
         default: .invalidInput
         }
     }
