@@ -105,7 +105,7 @@ struct DemoPrograms {
                 let t = TransitionInput(action: action.rawValue,
                                         reason: action == .reject ? RejectionReason.notVulnerable.rawValue : nil,
                                         note: action == .return ? "Foto KTP buram, mohon unggah ulang." : nil,
-                                        kpj: action == .register ? String(format: "%011d", 23_000_000_000 + serialBase + i) : nil,
+                                        kpj: action == .register ? String(23_000_000_000 + serialBase + i) : nil,
                                         startDate: action == .register ? program.startMonth + "-01" : nil)
                 _ = try await service.transition(proposal.id!, t, actor: actor, by: .cli("demo"))
             }

@@ -157,6 +157,8 @@ extension ProposalWebController {
         let programName: String
         let villageName: String
         let birthDate: String
+        let occupationName: String
+        let bpjsStart: String
         let events: [Event]
         let actions: [String]
         let rejectionReasons: [Option]
@@ -197,6 +199,8 @@ extension ProposalWebController {
             programName: try await ProgramModel.find(proposal.programID, on: req.db)?.name ?? "",
             villageName: try await RegionQueries(db: req.db).find(RegionCode(proposal.villageCode)!)?.name ?? proposal.villageCode,
             birthDate: CalendarDate(iso: worker.birthDate)?.indonesian ?? worker.birthDate,
+            occupationName: try await worker.occupationCode.asyncMap { try await OccupationModel.find($0, on: req.db)?.name ?? $0 } ?? "",
+            bpjsStart: proposal.bpjsStartDate.flatMap(CalendarDate.init(iso:))?.indonesian ?? "",
             events: events, actions: actions.map(\.rawValue),
             rejectionReasons: RejectionReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
             endReasons: EndReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
