@@ -90,3 +90,30 @@ struct CalendarTests {
         #expect(CalendarDate(year: 2025, month: 3, day: 9)!.yearMonth.iso == "2025-03")
     }
 }
+
+@Suite("Spreadsheet values")
+struct SpreadsheetValueTests {
+    @Test("dates as people and spreadsheets write them",
+          arguments: [("2023-06-22", "2023-06-22"), ("22/06/2023", "2023-06-22"), ("2/6/2023", "2023-06-02"),
+                      ("22-06-2023", "2023-06-22"), ("22.06.2023", "2023-06-22"), ("45099", "2023-06-22"),
+                      ("1", "1900-01-01"), ("59", "1900-02-28"), ("61", "1900-03-01"), ("2023-06-22T00:00:00", "2023-06-22")])
+    func dates(raw: String, iso: String) {
+        #expect(SpreadsheetValue.date(raw)?.iso == iso)
+    }
+
+    @Test("not dates", arguments: ["", "31/02/2023", "hello", "60", "45099.5", "22/06/23"])
+    func notDates(raw: String) {
+        #expect(SpreadsheetValue.date(raw) == nil)
+    }
+
+    @Test func serialRoundTrip() {
+        for serial in [1, 59, 61, 36526, 45099, 73050] {
+            #expect(SpreadsheetValue.excelSerial(of: SpreadsheetValue.excelSerial(serial)!) == serial)
+        }
+    }
+
+    @Test func numbers() {
+        #expect(SpreadsheetValue.integerText("3375014506850001.0") == "3375014506850001")
+        #expect(SpreadsheetValue.integerText("3.37501E+15") == "3.37501E+15")
+    }
+}

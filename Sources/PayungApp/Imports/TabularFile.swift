@@ -1,0 +1,67 @@
+import Foundation
+
+/// A file problem that stops an import before any row is judged.
+struct TabularFileError: Error, CustomStringConvertible, Equatable {
+    let code: String
+    let message: String
+    var description: String { message }
+
+    static func unreadable(_ detail: String) -> TabularFileError {
+        .init(code: "file_unreadable", message: "Berkas tidak dapat dibaca: \(detail)")
+    }
+}
+
+/// Rows of a spreadsheet, as text, with the line number each came from.
+/// CSV (comma or semicolon, UTF-8 with or without BOM, Windows-1252
+/// fallback) and XLSX (first sheet or a named one) read the same way.
+struct TabularFile {
+    struct Row: Sendable {
+        /// 1-based line (CSV) or row number (XLSX).
+        let line: Int
+        let cells: [String]
+    }
+
+    let rows: [Row]
+
+    static func read(path: String, sheet: String? = nil) throws -> TabularFile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw TabularFileError.unreadable(path) }
+        return try read(data: data, fileName: path, sheet: sheet)
+    }
+
+    static func read(data: Data, fileName: String, sheet: String? = nil) throws -> TabularFile {
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            return TabularFile(rows: try XLSXReader.rows(of: data, sheet: sheet))
+        }
+        if fileName.lowercased().hasSuffix(".xls") || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw TabularFileError(code: "file_old_excel", message: "Format .xls lama tidak didukung. Simpan ulang sebagai .xlsx atau CSV.")
+        }
+        return TabularFile(rows: csvRows(data))
+    }
+
+    /// Decodes text (UTF-8, else Windows-1252), picks the delimiter from the
+    /// first non-empty line, and drops rows with nothing in them.
+    static func csvRows(_ data: Data) -> [Row] {
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let utf8 = String(data: bytes, encoding: .utf8)
+        let text = utf8 ?? String(data: bytes, encoding: .windowsCP1252) ?? String(decoding: bytes, as: UTF8.self)
+        let normalised = Data(text.utf8)
+        let firstLine = text.split(whereSeparator: \.isNewline).first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+        let delimiter = delimiterOf(String(firstLine))
+        return CSVReader(data: normalised, delimiter: delimiter).compactMap { row in
+            row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) ? nil : Row(line: row.line, cells: row.fields)
+        }
+    }
+
+    /// Semicolon when it outnumbers commas outside quotes (Excel with an
+    /// Indonesian locale saves CSV with semicolons), else comma; tab too.
+    static func delimiterOf(_ line: String) -> UInt8 {
+        var counts: [Character: Int] = [",": 0, ";": 0, "\t": 0]
+        var quoted = false
+        for c in line {
+            if c == "\"" { quoted.toggle() } else if !quoted, counts[c] != nil { counts[c]! += 1 }
+        }
+        let best = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key != ",") }
+        return best.map { $0.value > 0 ? UInt8(ascii: $0.key.unicodeScalars.first!) : UInt8(ascii: ",") } ?? UInt8(ascii: ",")
+    }
+}
