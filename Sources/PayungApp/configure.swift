@@ -71,6 +71,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(TokenCommand(), as: "token")
+    app.asyncCommands.use(ImportCommand(), as: "import")
 }
 
 /// Every migration, in order. Migrations are history: never edit one that shipped.

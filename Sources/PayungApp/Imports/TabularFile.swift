@@ -19,6 +19,9 @@ struct TabularFile {
         /// 1-based line (CSV) or row number (XLSX).
         let line: Int
         let cells: [String]
+        /// Columns that held numbers (XLSX only): a NIK there has passed
+        /// through Excel's 15 significant digits.
+        var numeric: Set<Int> = []
     }
 
     let rows: [Row]

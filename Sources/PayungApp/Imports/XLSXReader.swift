@@ -128,6 +128,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
     let dateStyles: Set<Int>
     var rows: [TabularFile.Row] = []
     var cells: [String] = []
+    var numeric: Set<Int> = []
     var rowNumber = 0
     var column = 0
     var type = ""
@@ -146,6 +147,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
         case "row":
             rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
             cells = []
+            numeric = []
         case "c":
             column = attributes["r"].map(Self.columnIndex) ?? cells.count
             type = attributes["t"] ?? "n"
@@ -173,6 +175,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
                     text = date.iso
                 } else {
                     text = SpreadsheetValue.integerText(value)
+                    numeric.insert(column)
                 }
             default: text = value
             }
@@ -180,7 +183,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
             if cells.count == column { cells.append(text) } else { cells[column] = text }
         case "row":
             if !cells.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                rows.append(TabularFile.Row(line: rowNumber, cells: cells))
+                rows.append(TabularFile.Row(line: rowNumber, cells: cells, numeric: numeric))
             }
         default: break
         }

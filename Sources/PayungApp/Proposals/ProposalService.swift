@@ -126,20 +126,7 @@ struct ProposalService {
             worker.nik = nik.digits
             worker.createdAt = now
         }
-        worker.name = input.name.trimmingCharacters(in: .whitespaces)
-        worker.kk = input.kk.flatMap { try? KK(parsing: $0).digits }
-        worker.birthPlace = input.birthPlace?.nilIfBlank
-        worker.birthDate = nik.birthDate.iso
-        worker.sex = nik.sex.rawValue
-        worker.villageCode = RegionCode(input.village)!.dotted
-        worker.rt = input.rt.flatMap(RoleGrant.neighbourhoodNumber)
-        worker.rw = input.rw.flatMap(RoleGrant.neighbourhoodNumber)
-        worker.street = input.street?.nilIfBlank
-        worker.phone = input.phone?.nilIfBlank
-        worker.occupationCode = input.occupation
-        worker.monthlyIncome = input.monthlyIncome
-        worker.disability = input.disability?.nilIfBlank
-        worker.welfareDecile = input.welfareDecile.flatMap { (1...10).contains($0) ? $0 : nil }
+        WorkerRow(input: input, nik: nik).apply(to: worker)
         worker.updatedAt = now
         try await worker.save(on: tx)
         if let heirs = input.heirs {

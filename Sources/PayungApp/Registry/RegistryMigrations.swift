@@ -11,7 +11,7 @@ struct CreateRegistry: AsyncMigration {
             .field("birth_place", .string)
             .field("birth_date", .string, .required)
             .field("sex", .string, .required)
-            .field("village_code", .string, .required)
+            .field("village_code", .string)
             .field("rt", .string)
             .field("rw", .string)
             .field("street", .string)

@@ -14,7 +14,8 @@ final class WorkerModel: Model, @unchecked Sendable {
     @Field(key: "birth_date") var birthDate: String
     /// `L` or `P`.
     @Field(key: "sex") var sex: String
-    @Field(key: "village_code") var villageCode: String
+    /// Nil for registry rows imported without an address (DTKS/DTSEN extracts).
+    @OptionalField(key: "village_code") var villageCode: String?
     @OptionalField(key: "rt") var rt: String?
     @OptionalField(key: "rw") var rw: String?
     @OptionalField(key: "street") var street: String?

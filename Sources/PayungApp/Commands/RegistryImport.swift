@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import PayungCore
+import SQLKit
+import Vapor
+
+/// `payung import registry FILE`: a roster of people (a DTKS/DTSEN extract
+/// may hold only NIK and name) into the registry, upsert by NIK, no program.
+struct ImportRegistryCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "CSV or XLSX with at least NIK and name columns") var file: String
+        @Option(name: "sheet", help: "XLSX sheet name") var sheet: String?
+        @Option(name: "report", help: "Write rejected rows to this XLSX") var report: String?
+        @Flag(name: "dry-run", help: "Check and report only") var dryRun: Bool
+        init() {}
+    }
+
+    var help: String { "Imports people into the registry (upsert by NIK)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let file = try TabularFile.read(path: signature.file, sheet: signature.sheet)
+        let result = try await RegistryImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
+            .run(file, dryRun: signature.dryRun, by: .cli("import registry"))
+        try ImportOutput.print(result, report: signature.report, console: context.console)
+    }
+}
+
+struct RegistryImporter {
+    let db: any Database
+    let now: Date
+    let today: CalendarDate
+
+    func run(_ file: TabularFile, dryRun: Bool, by auditActor: AuditActor) async throws -> ImportResult {
+        let started = Date()
+        guard let mapping = ColumnMapping.detect(file.rows, required: [.nik, .name]) else {
+            throw ImportError.headerNotFound(required: [.nik, .name], seen: file.rows.first?.cells ?? [])
+        }
+        var result = ImportResult(summary: ImportSummary(), rejections: [], headers: mapping.headers)
+        result.summary.dryRun = dryRun
+        result.summary.headerLine = mapping.headerLine
+        result.summary.mapping = Dictionary(mapping.fields.map { (mapping.headers[$0.key], $0.value.rawValue) }, uniquingKeysWith: { a, _ in a })
+        func cell(_ row: TabularFile.Row, _ field: ImportField) -> String {
+            guard let c = mapping.column(of: field), c < row.cells.count else { return "" }
+            return row.cells[c].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var rows: [(NIK, ProposalInput)] = []
+        var seen: [String: Int] = [:]
+        for row in file.rows.dropFirst(mapping.headerRowIndex + 1) {
+            result.summary.rows += 1
+            func reject(_ field: ImportField, _ code: String, _ message: String) {
+                result.rejections.append(.init(line: row.line, column: mapping.header(of: field), code: code, message: message, cells: row.cells))
+            }
+            let nik: NIK
+            do { nik = try NIK(parsing: cell(row, .nik), today: today) } catch { reject(.nik, error.code, error.message); continue }
+            guard cell(row, .name).count >= 2 else { reject(.name, "name_missing", "Nama wajib diisi."); continue }
+            let village = cell(row, .village)
+            if !village.isEmpty, RegionCode(village)?.level != .village {
+                reject(.village, "village_invalid", "Kode kelurahan/desa \"\(village)\" tidak valid (mis. 33.75.01.1002)."); continue
+            }
+            if let first = seen[nik.digits] { reject(.nik, "duplicate_in_file", "NIK ini sudah ada di baris \(first) berkas ini."); continue }
+            seen[nik.digits] = row.line
+            rows.append((nik, ProposalInput(programID: UUID(), nik: nik.digits, name: cell(row, .name), kk: cell(row, .kk).nilIfBlank,
+                                            village: village, rt: cell(row, .rt).nilIfBlank, rw: cell(row, .rw).nilIfBlank,
+                                            phone: cell(row, .phone).nilIfBlank, welfareDecile: Int(cell(row, .welfareDecile)))))
+        }
+        result.summary.rejected = result.rejections.count
+        let context = try await ImportContext.load(db: db, regency: nil, niks: rows.map(\.0.digits))
+        var toInsert: [WorkerRow] = []
+        var toUpdate: [(UUID, WorkerRow)] = []
+        for (nik, input) in rows {
+            let row = WorkerRow(input: input, nik: nik)
+            if let existing = context.existing[nik.digits] {
+                // Keep what the registry knows when the roster leaves a field empty.
+                let merged = row.snapshot.merging(existing.snapshot) { new, old in new ?? old }
+                if merged == existing.snapshot { result.summary.unchanged += 1 } else { result.summary.updated += 1; toUpdate.append((existing.id, row)) }
+            } else {
+                result.summary.inserted += 1
+                toInsert.append(row)
+            }
+        }
+        if !dryRun {
+            let summary = result.summary
+            let (inserts, updates) = (toInsert, toUpdate)
+            try await db.transaction { tx in
+                for chunk in inserts.chunked(into: ImportWriter.batch) {
+                    var insert = tx.sql.insert(into: "workers").columns("id", "nik", "name", "kk", "birth_date", "sex", "village_code",
+                                                                        "rt", "rw", "phone", "welfare_decile", "created_at", "updated_at")
+                    for w in chunk {
+                        insert = insert.values(SQLBind(UUID()), SQLBind(w.nik), SQLBind(w.name), SQLBind(w.kk), SQLBind(w.birthDate),
+                                               SQLBind(w.sex), SQLBind(w.villageCode), SQLBind(w.rt), SQLBind(w.rw), SQLBind(w.phone),
+                                               SQLBind(w.welfareDecile), SQLBind(now), SQLBind(now))
+                    }
+                    try await insert.run()
+                }
+                for (id, row) in updates {
+                    guard let worker = try await WorkerModel.find(id, on: tx) else { continue }
+                    let before = WorkerSnapshot.of(worker)
+                    worker.name = row.name
+                    worker.kk = row.kk ?? worker.kk
+                    worker.villageCode = row.villageCode ?? worker.villageCode
+                    worker.rt = row.rt ?? worker.rt
+                    worker.rw = row.rw ?? worker.rw
+                    worker.phone = row.phone ?? worker.phone
+                    worker.welfareDecile = row.welfareDecile ?? worker.welfareDecile
+                    worker.updatedAt = now
+                    try await worker.update(on: tx)
+                    try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                        action: "worker.update", entity: "worker", entityID: id.uuidString, regionCode: worker.villageCode,
+                        changes: AuditTrail.diff(old: before, new: WorkerSnapshot.of(worker)), note: "registry import"), by: auditActor)
+                }
+                try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                    action: "import.registry", entity: "workers",
+                    note: "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),
+                    by: auditActor)
+            }
+        }
+        result.summary.seconds = Date().timeIntervalSince(started)
+        return result
+    }
+}

@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import PayungCore
+import SQLKit
+
+/// What an import needs to judge a row without a query per row: region
+/// codes, village names, occupations, and what the database already holds
+/// about the NIKs in the file.
+struct ImportContext {
+    struct ExistingWorker {
+        let id: UUID
+        let snapshot: [String: String?]
+        /// Program id -> status of this person's proposals.
+        var proposals: [UUID: ProposalStatus]
+    }
+
+    /// Regencies and districts nationwide (NIK warnings) and the villages of the Pemda.
+    var knownRegions: Set<RegionCode> = []
+    /// Normalised village name -> codes, within the Pemda.
+    var villagesByName: [String: [RegionCode]] = [:]
+    /// Normalised occupation code or name -> code.
+    var occupations: [String: String] = [:]
+    var occupationNames: [String: String] = [:]
+    var programNames: [UUID: String] = [:]
+    var existing: [String: ExistingWorker] = [:]
+    var bpjsActive: [String: String?] = [:]
+
+    static func load(db: any Database, regency: RegionCode?, niks: [String]) async throws -> ImportContext {
+        var context = ImportContext()
+        struct Code: Decodable { let code: String; let name: String; let level: String }
+        var query = db.sql.select().columns("code", "name", "level").from("regions")
+            .where("level", .in, ["regency", "district"])
+        if let regency {
+            query = query.orWhere(SQLRaw("(level = 'village' AND code LIKE '\(regency.dotted).%')"))
+        }
+        for row in try await query.all(decoding: Code.self) {
+            guard let code = RegionCode(row.code) else { continue }
+            context.knownRegions.insert(code)
+            if row.level == "village" { context.villagesByName[ImportField.normalise(row.name), default: []].append(code) }
+        }
+        for o in try await OccupationModel.query(on: db).all() {
+            context.occupations[ImportField.normalise(o.id!)] = o.id!
+            context.occupations[ImportField.normalise(o.name)] = o.id!
+            context.occupationNames[o.id!] = o.name
+        }
+        for p in try await ProgramModel.query(on: db).all() { context.programNames[p.id!] = p.name }
+        for chunk in Array(Set(niks)).chunked(into: 500) {
+            let workers = try await WorkerModel.query(on: db).filter(\.$nik ~~ Array(chunk)).all()
+            let proposals = try await ProposalModel.query(on: db).filter(\.$workerID ~~ workers.map { $0.id! }).all()
+            for w in workers {
+                var map: [UUID: ProposalStatus] = [:]
+                for p in proposals where p.workerID == w.id { map[p.programID] = p.statusValue }
+                context.existing[w.nik] = ExistingWorker(id: w.id!, snapshot: WorkerSnapshot.of(w), proposals: map)
+            }
+            for b in try await BPJSActiveParticipantModel.query(on: db).filter(\.$id ~~ Array(chunk)).all() {
+                context.bpjsActive[b.id!] = b.segment
+            }
+        }
+        return context
+    }
+
+    /// A village from a code or, within the Pemda, a name.
+    func village(_ raw: String) -> (RegionCode?, String?) {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return (nil, nil) }
+        if let code = RegionCode(text) { return (code, nil) }
+        let matches = villagesByName[ImportField.normalise(text)] ?? []
+        if matches.count == 1 { return (matches[0], nil) }
+        if matches.isEmpty { return (nil, "Kelurahan/desa \"\(text)\" tidak ditemukan di wilayah program; pakai kode wilayah (mis. 33.75.01.1002).") }
+        return (nil, "Nama kelurahan/desa \"\(text)\" ada lebih dari satu (\(matches.map(\.dotted).joined(separator: ", "))); pakai kode wilayah.")
+    }
+}
