@@ -31,6 +31,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(CSRFMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
 
+    app.importJobs = ImportJobs()
     registerRoutes(app)
     registerCommands(app)
 }
@@ -62,6 +63,8 @@ func registerRoutes(_ app: Application) {
     ProgramWebController().register(protected: protected)
     OccupationController().register(api: api, web: protected)
     WorkerDocumentController().register(protected: protected)
+    ImportController().register(protected: protected)
+    ExportController().register(protected: protected)
 }
 
 func registerCommands(_ app: Application) {
@@ -72,6 +75,8 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(TokenCommand(), as: "token")
     app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(BPJSCommand(), as: "bpjs")
 }
 
 /// Every migration, in order. Migrations are history: never edit one that shipped.

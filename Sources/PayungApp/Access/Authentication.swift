@@ -86,7 +86,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         let ridesOnCookie = request.url.path.hasPrefix("/api/") ? request.authenticated?.method == .session : true
         if !safe, ridesOnCookie, request.headers.bearerAuthorization == nil {
             // The token is in the body: collect it first (uploads may be larger than forms).
-            let limit = request.headers.contentType?.type == "multipart" ? 3 * 1024 * 1024 : 1024 * 1024
+            let limit = request.headers.contentType?.type == "multipart" ? 50 * 1024 * 1024 : 1024 * 1024
             _ = try await request.body.collect(max: limit).get()
             let expected = request.hasSession ? request.session.data[SessionKeys.csrf] : nil
             let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))

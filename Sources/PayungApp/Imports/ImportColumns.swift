@@ -5,7 +5,7 @@ import Foundation
 enum ImportField: String, CaseIterable, Sendable, Codable {
     case nik, name, kk, birthPlace, birthDate, sex, village, rt, rw, street, phone, occupation
     case monthlyIncome, disability, welfareDecile, heirName, heirRelation, heirPhone
-    case kpj, startDate, rejection, segment
+    case kpj, startDate, rejection, segment, proposalID
 
     /// The column name used in exports and templates.
     var indonesianHeader: String {
@@ -32,6 +32,7 @@ enum ImportField: String, CaseIterable, Sendable, Codable {
         case .startDate: "Tanggal Mulai"
         case .rejection: "Alasan Ditolak"
         case .segment: "Segmen"
+        case .proposalID: "ID Usulan"
         }
     }
 
@@ -58,6 +59,7 @@ enum ImportField: String, CaseIterable, Sendable, Codable {
             .startDate: ["tanggalmulai", "tmt", "tglkepesertaan", "mulaikepesertaan", "startdate", "tanggalkepesertaan"],
             .rejection: ["alasanditolak", "alasan", "keterangan", "rejection", "reason"],
             .segment: ["segmen", "segment", "kodesegmen"],
+            .proposalID: ["idusulan", "proposalid", "id"],
         ]
         var out: [String: ImportField] = [:]
         for (field, names) in table { for name in names { out[name] = field } }

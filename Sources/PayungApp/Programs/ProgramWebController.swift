@@ -53,6 +53,7 @@ struct ProgramWebController {
         let waitingTotal: Int
         let canApprove: Bool
         let canSetUp: Bool
+        let canRegister: Bool
         let regionQuotas: [String]
         var result: BulkResultDTO? = nil
     }
@@ -71,6 +72,7 @@ struct ProgramWebController {
                              waitlist: top.map { .init(id: $0.id!.uuidString, name: names[$0.workerID] ?? "?", village: $0.villageCode) },
                              waitingTotal: ranked.count, canApprove: canApprove,
                              canSetUp: AccessPolicy.may(actor, .manageSettings, in: RegionCode(program.regencyCode)!),
+                             canRegister: AccessPolicy.may(actor, .register, in: RegionCode(program.regencyCode)!),
                              regionQuotas: try await ProgramRegionQuotaModel.query(on: req.db).filter(\.$programID == id).sort(\.$regionCode).all()
                                 .map { "\($0.regionCode): \($0.quota) orang" },
                              result: result)

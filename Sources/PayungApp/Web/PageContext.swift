@@ -30,6 +30,7 @@ struct PageContext: Encodable {
             if AccessPolicy.mayAnywhere(actor, .approve) || AccessPolicy.mayAnywhere(actor, .manageSettings) {
                 items.append(("Program", .programs))
             }
+            if AccessPolicy.mayAnywhere(actor, .importExport) { items.append(("Impor", .imports)) }
             items.append(("Cek NIK", .nikCheck))
             if AccessPolicy.mayAnywhere(actor, .manageUsers) { items.append(("Pengguna", .users)) }
             if actor.roles.contains(.admin) { items.append(("Pekerjaan", .occupations)) }

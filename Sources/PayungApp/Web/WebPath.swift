@@ -34,5 +34,8 @@ struct WebPath: Sendable, Equatable {
     static let programs = WebPath("/program")
     static let newProgram = WebPath("/program/baru")
     static let occupations = WebPath("/admin/pekerjaan")
+    static let imports = WebPath("/impor")
+    static func importJob(_ id: UUID) -> WebPath { WebPath("/impor/\(id.uuidString)") }
+    static let proposalExport = WebPath("/usulan/ekspor")
     static func program(_ id: UUID) -> WebPath { WebPath("/program/\(id.uuidString)") }
 }

@@ -25,6 +25,8 @@ public enum ProposalWorkflow {
         add([.verifiedKecamatan], .return, [.operator], .returned)
         add([.verifiedKecamatan], .reject, [.operator, .kepalaDinas], .rejected)
         add([.approved], .register, [.operator, .bpjs], .registered)
+        // BPJS refused the registration: back to the proposer, the slot freed.
+        add([.approved], .return, [.operator, .bpjs], .returned)
         add([.registered], .activate, [.operator, .bpjs], .active)
         add([.approved, .registered, .active], .end, [.operator, .bpjs], .ended)
         return rows

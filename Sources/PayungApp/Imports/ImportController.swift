@@ -1,0 +1,149 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+/// The import pages: upload, preview (dry run), progress, report, apply;
+/// and the column-mapping step when headers are not recognised.
+struct ImportController {
+    func register(protected web: any RoutesBuilder) {
+        web.get(WebPath.imports.components, use: form)
+        web.on(.POST, WebPath.imports.components, body: .collect(maxSize: "50mb"), use: upload)
+        web.get(WebPath.imports.components + [":id"], use: show)
+        web.post(WebPath.imports.components + [":id", "terapkan"], use: apply)
+        web.post(WebPath.imports.components + [":id", "pemetaan"], use: remap)
+        web.get(WebPath.imports.components + [":id", "laporan.xlsx"], use: report)
+    }
+
+    struct FormContext: Encodable {
+        let page: PageContext
+        let programs: [ProposalWebController.Option]
+        let kinds: [ProposalWebController.Option]
+        var error: String? = nil
+    }
+
+    private func form(_ req: Request) async throws -> View {
+        let actor = try req.requireActor(allowedTo: .importExport)
+        let programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
+            .filter { ProgramAPIController.visible($0, to: actor) }
+        return try await req.view.render("imports/form", FormContext(
+            page: PageContext(title: "Impor", request: req),
+            programs: programs.map { .init(value: $0.id!.uuidString, label: $0.name) },
+            kinds: ImportJob.Kind.allCases.map { .init(value: $0.rawValue, label: $0.indonesianName) }))
+    }
+
+    struct UploadForm: Content {
+        let kind: String
+        var programID: UUID?
+        let file: File
+        var dryRun: String?
+    }
+
+    private func upload(_ req: Request) async throws -> Response {
+        let actor = try req.requireActor(allowedTo: .importExport)
+        let form = try req.content.decode(UploadForm.self)
+        guard let kind = ImportJob.Kind(rawValue: form.kind) else { throw AppError.invalid("import_kind_invalid", "Pilih jenis impor.") }
+        if kind == .proposals || kind == .bpjsResult {
+            guard let id = form.programID, let program = try await ProgramModel.find(id, on: req.db),
+                  AccessPolicy.may(actor, .importExport, in: RegionCode(program.regencyCode)!) else { throw AppError.notFound("Program") }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("payung-import-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(buffer: form.file.data)) else {
+            throw AppError(code: "upload_failed", message: "Berkas tidak dapat disimpan sementara.", kind: .invalidInput)
+        }
+        let job = ImportJob(id: UUID(), ownerID: actor.userID, kind: kind, programID: form.programID, fileName: form.file.filename,
+                            path: path, dryRun: kind == .bpjsActive ? false : form.dryRun == "1")
+        req.application.importJobs.start(job, app: req.application, actor: actor, auditActor: req.auditActor)
+        try await Task.sleep(for: .milliseconds(300))
+        return req.redirect(to: WebPath.importJob(job.id).path)
+    }
+
+    struct JobContext: Encodable {
+        struct Rejection: Encodable { let line: Int; let column: String; let message: String }
+        let page: PageContext
+        let id: String
+        let kind: String
+        let fileName: String
+        let running: Bool
+        let failed: Bool
+        let done: Int
+        let total: Int
+        let percent: Int
+        let rate: Int
+        let eta: Int
+        let summary: ImportSummary?
+        let rejections: [Rejection]
+        let moreRejections: Int
+        let error: String?
+        let needsMapping: Bool
+        let headers: [String]
+        let fields: [ProposalWebController.Option]
+        let canApply: Bool
+    }
+
+    private func job(_ req: Request) async throws -> ImportJob {
+        let actor = try req.requireActor(allowedTo: .importExport)
+        let id = try req.uuidParameter("id", thing: "Impor")
+        guard let job = await req.application.importJobs.get(id), job.ownerID == actor.userID else { throw AppError.notFound("Impor") }
+        return job
+    }
+
+    private func show(_ req: Request) async throws -> Response {
+        let job = try await job(req)
+        let elapsed = max(Date().timeIntervalSince(job.started), 0.001)
+        let rate = Int(Double(job.done) / elapsed)
+        let needsMapping = job.errorCode == "header_not_found"
+        let headers = needsMapping ? (try? TabularFile.read(path: job.path).rows.first?.cells) ?? [] : []
+        let context = JobContext(
+            page: PageContext(title: "Impor \(job.fileName)", request: req), id: job.id.uuidString, kind: job.kind.indonesianName,
+            fileName: job.fileName, running: job.state == .running, failed: job.state == .failed, done: job.done, total: job.total,
+            percent: job.total > 0 ? job.done * 100 / job.total : 0, rate: rate, eta: rate > 0 ? (job.total - job.done) / rate : 0,
+            summary: job.result?.summary,
+            rejections: (job.result?.rejections ?? []).prefix(50).map { .init(line: $0.line, column: $0.column, message: $0.message) },
+            moreRejections: max(0, (job.result?.rejections.count ?? 0) - 50), error: job.error?.message, needsMapping: needsMapping,
+            headers: headers, fields: ImportField.allCases.map { .init(value: $0.rawValue, label: $0.indonesianHeader) },
+            canApply: job.state == .done && job.dryRun)
+        let response = try await req.view.render("imports/job", context).encodeResponse(for: req)
+        if job.state == .running { response.headers.replaceOrAdd(name: "Refresh", value: "2") }
+        return response
+    }
+
+    private func rerun(_ req: Request, _ change: (inout ImportJob) -> Void) async throws -> Response {
+        let actor = try req.requireActor(allowedTo: .importExport)
+        var job = try await job(req)
+        guard job.state != .running else { return req.redirect(to: WebPath.importJob(job.id).path) }
+        var next = ImportJob(id: UUID(), ownerID: job.ownerID, kind: job.kind, programID: job.programID, fileName: job.fileName,
+                             path: job.path, dryRun: job.dryRun, explicit: job.explicit)
+        change(&next)
+        job = next
+        req.application.importJobs.start(job, app: req.application, actor: actor, auditActor: req.auditActor)
+        try await Task.sleep(for: .milliseconds(300))
+        return req.redirect(to: WebPath.importJob(job.id).path)
+    }
+
+    private func apply(_ req: Request) async throws -> Response {
+        try await rerun(req) { $0.dryRun = false }
+    }
+
+    /// The mapping step: `map_<column index>=<field>` for each column.
+    private func remap(_ req: Request) async throws -> Response {
+        let headers = (try? TabularFile.read(path: try await job(req).path).rows.first?.cells) ?? []
+        let form = try req.content.decode([String: String].self)
+        var explicit: [String: ImportField] = [:]
+        for (index, header) in headers.enumerated() {
+            if let field = form["map_\(index)"].flatMap(ImportField.init(rawValue:)) { explicit[header] = field }
+        }
+        return try await rerun(req) { $0.explicit = explicit; $0.dryRun = true }
+    }
+
+    private func report(_ req: Request) async throws -> Response {
+        let job = try await job(req)
+        guard let result = job.result, !result.rejections.isEmpty else { throw AppError.notFound("Laporan") }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("payung-report-\(UUID().uuidString).xlsx")
+        try RejectionReport.write(result, to: url)
+        let response = try await req.fileio.asyncStreamFile(at: url.path) { _ in try? FileManager.default.removeItem(at: url) }
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers.contentDisposition = .init(.attachment, filename: "ditolak-\(job.fileName).xlsx")
+        return response
+    }
+}
