@@ -41,6 +41,11 @@ let package = Package(
             dependencies: ["PayungApp"],
             path: "Sources/payung"
         ),
+        .executableTarget(
+            name: "payung-bench",
+            dependencies: ["PayungApp"],
+            path: "Sources/payung-bench"
+        ),
         .testTarget(
             name: "PayungCoreTests",
             dependencies: ["PayungCore"],
