@@ -84,6 +84,9 @@ public enum ImportBenchmark {
                              quota: 2_000_000, occupations: OccupationCatalogue.seed.map(\.code)), actor: nil, by: .cli("bench"))
             let started = Date()
             let file = try TabularFile.read(path: csv.path)
+            if ProcessInfo.processInfo.environment["PAYUNG_IMPORT_TIMING"] == "1" {
+                print(String(format: "read %d rows in %.2f s", file.rows.count, Date().timeIntervalSince(started)))
+            }
             let result = try await ProposalImporter(db: app.db, now: Date(), today: CalendarDate(Date()))
                 .run(file, program: program, actor: nil, by: .cli("bench"), dryRun: false, progress: TerminalProgress.reporter())
             let timing = Timing(seconds: Date().timeIntervalSince(started), summary: result.summary)

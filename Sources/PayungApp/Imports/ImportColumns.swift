@@ -68,7 +68,20 @@ enum ImportField: String, CaseIterable, Sendable, Codable {
 
     /// "No. HP " -> "nohp".
     static func normalise(_ header: String) -> String {
-        String(header.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        if header.utf8.allSatisfy({ $0 < 128 }) {
+            // ASCII fast path: letters lower-cased, digits kept, the rest dropped.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(header.utf8.count)
+            for b in header.utf8 {
+                switch b {
+                case 65...90: bytes.append(b + 32)
+                case 97...122, 48...57: bytes.append(b)
+                default: break
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(header.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 }
 

@@ -24,12 +24,13 @@ struct ImportWriter {
             for p in planned {
                 if let existing = p.existing {
                     workerIDs[p.nik.digits] = existing.id
-                    if existing.snapshot != p.snapshot {
+                    let snapshot = WorkerRow(input: p.input, nik: p.nik).snapshot
+                    if existing.snapshot != snapshot {
                         try await updateWorker(existing.id, p, on: tx)
                         try await AuditTrail(db: tx, now: now).record(AuditEntry(
                             action: "worker.update", entity: "worker", entityID: existing.id.uuidString,
                             regionCode: p.input.location?.village.dotted,
-                            changes: AuditTrail.diff(old: existing.snapshot, new: p.snapshot), note: "import line \(p.line)"), by: auditActor)
+                            changes: AuditTrail.diff(old: existing.snapshot, new: snapshot), note: "import line \(p.line)"), by: auditActor)
                     }
                 } else {
                     let id = UUID()

@@ -17,7 +17,6 @@ struct ProposalImporter {
         let nik: NIK
         let input: ProposalInput
         let existing: ImportContext.ExistingWorker?
-        let snapshot: [String: String?]
     }
 
     func run(_ file: TabularFile, program: ProgramModel, actor: Actor?, by auditActor: AuditActor, dryRun: Bool,
@@ -35,6 +34,7 @@ struct ProposalImporter {
         }
         let niks = rows.compactMap { try? NIK(parsing: cell($0, .nik), today: today).digits }
         let context = try await ImportContext.load(db: db, regency: rules.regency, niks: niks)
+        let loaded = Date()
 
         var result = ImportResult(summary: ImportSummary(), rejections: [], headers: mapping.headers)
         result.summary.dryRun = dryRun
@@ -42,6 +42,8 @@ struct ProposalImporter {
         result.summary.mapping = Dictionary(mapping.fields.map { (mapping.headers[$0.key], $0.value.rawValue) }, uniquingKeysWith: { a, _ in a })
         var planned: [Planned] = []
         var seen: [String: Int] = [:]
+        var villageCache: [String: (RegionCode?, String?)] = [:]
+        var occupationCache: [String: String] = [:]
         for (index, row) in rows.enumerated() {
             if index % 10_000 == 0 { progress?(index, rows.count) }
             result.summary.rows += 1
@@ -53,10 +55,17 @@ struct ProposalImporter {
                 reject(.nik, NIKImportCheck.storedAsNumber.code, NIKImportCheck.storedAsNumber.message)
                 continue
             }
-            let (village, villageProblem) = context.village(cell(row, .village))
+            let villageText = cell(row, .village)
+            let resolved = villageCache[villageText] ?? context.village(villageText)
+            villageCache[villageText] = resolved
+            let (village, villageProblem) = resolved
             if let villageProblem { reject(.village, "village_unknown", villageProblem); continue }
             let occupationText = cell(row, .occupation)
-            let occupation = occupationText.isEmpty ? nil : (context.occupations[ImportField.normalise(occupationText)] ?? occupationText)
+            var occupation: String?
+            if !occupationText.isEmpty {
+                occupation = occupationCache[occupationText] ?? context.occupations[ImportField.normalise(occupationText)] ?? occupationText
+                occupationCache[occupationText] = occupation
+            }
             let heirName = cell(row, .heirName)
             var input = ProposalInput(
                 programID: program.id!, nik: cell(row, .nik), name: cell(row, .name), kk: cell(row, .kk).nilIfBlank,
@@ -97,24 +106,28 @@ struct ProposalImporter {
                 continue
             }
             input.nik = nik!.digits
-            planned.append(Planned(line: row.line, nik: nik!, input: input, existing: existing,
-                                   snapshot: WorkerRow(input: input, nik: nik!).snapshot))
+            planned.append(Planned(line: row.line, nik: nik!, input: input, existing: existing))
         }
         progress?(rows.count, rows.count)
         result.summary.rejected = result.rejections.count
         for p in planned {
             if let existing = p.existing {
-                let changed = existing.snapshot != p.snapshot
+                let changed = existing.snapshot != WorkerRow(input: p.input, nik: p.nik).snapshot
                 if existing.proposals[program.id!] == nil { result.summary.inserted += 1 }
                 else if changed { result.summary.updated += 1 } else { result.summary.unchanged += 1 }
             } else {
                 result.summary.inserted += 1
             }
         }
+        let judged = Date()
         if !dryRun, !planned.isEmpty {
             try await ImportWriter(db: db, now: now).apply(planned, program: program, actor: actor, by: auditActor, summary: result.summary)
         }
         result.summary.seconds = Date().timeIntervalSince(started)
+        if ProcessInfo.processInfo.environment["PAYUNG_IMPORT_TIMING"] == "1" {
+            print(String(format: "import phases: context %.2f s, rows %.2f s, write %.2f s", loaded.timeIntervalSince(started),
+                         judged.timeIntervalSince(loaded), Date().timeIntervalSince(judged)))
+        }
         return result
     }
 }

@@ -13,8 +13,12 @@ enum IdentityNumberInput {
         case invalidCharacters
     }
 
+    private static let padding = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{00A0}\u{FEFF}"))
+
     static func clean(_ raw: String) -> Outcome {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{00A0}\u{FEFF}")))
+        // Fast path: already plain digits (the usual case in bulk imports).
+        if !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return .digits(raw) }
+        var text = raw.trimmingCharacters(in: padding)
         while let first = text.first, "'`\u{2018}\u{2019}".contains(first) {
             text.removeFirst()
         }
