@@ -17,14 +17,8 @@ struct BPJSResultImport {
         guard let mapping = ColumnMapping.detect(file.rows, required: [.nik]) ?? ColumnMapping.detect(file.rows, required: [.proposalID]) else {
             throw ImportError.headerNotFound(required: [.nik], seen: file.rows.first?.cells ?? [])
         }
-        var result = ImportResult(summary: ImportSummary(), rejections: [], headers: mapping.headers)
-        result.summary.dryRun = dryRun
-        result.summary.headerLine = mapping.headerLine
-        result.summary.mapping = Dictionary(mapping.fields.map { (mapping.headers[$0.key], $0.value.rawValue) }, uniquingKeysWith: { a, _ in a })
-        func cell(_ row: TabularFile.Row, _ field: ImportField) -> String {
-            guard let c = mapping.column(of: field), c < row.cells.count else { return "" }
-            return row.cells[c].trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        var result = ImportResult(mapping: mapping, dryRun: dryRun)
+        let cell = mapping.value
         let approved = try await ProposalModel.query(on: db).filter(\.$programID == program.id!)
             .filter(\.$status == ProposalStatus.approved.rawValue).all()
         let workers = try await WorkerModel.query(on: db).filter(\.$id ~~ approved.map(\.workerID)).all()
@@ -108,12 +102,8 @@ struct BPJSActiveImport {
         guard let mapping = ColumnMapping.detect(file.rows, required: [.nik]) else {
             throw ImportError.headerNotFound(required: [.nik], seen: file.rows.first?.cells ?? [])
         }
-        var result = ImportResult(summary: ImportSummary(), rejections: [], headers: mapping.headers)
-        result.summary.headerLine = mapping.headerLine
-        func cell(_ row: TabularFile.Row, _ field: ImportField) -> String {
-            guard let c = mapping.column(of: field), c < row.cells.count else { return "" }
-            return row.cells[c].trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        var result = ImportResult(mapping: mapping, dryRun: false)
+        let cell = mapping.value
         var entries: [String: (String?, String?)] = [:]
         for row in file.rows.dropFirst(mapping.headerRowIndex + 1) {
             result.summary.rows += 1

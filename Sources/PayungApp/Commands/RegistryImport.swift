@@ -37,14 +37,8 @@ struct RegistryImporter {
         guard let mapping = ColumnMapping.detect(file.rows, required: [.nik, .name]) else {
             throw ImportError.headerNotFound(required: [.nik, .name], seen: file.rows.first?.cells ?? [])
         }
-        var result = ImportResult(summary: ImportSummary(), rejections: [], headers: mapping.headers)
-        result.summary.dryRun = dryRun
-        result.summary.headerLine = mapping.headerLine
-        result.summary.mapping = Dictionary(mapping.fields.map { (mapping.headers[$0.key], $0.value.rawValue) }, uniquingKeysWith: { a, _ in a })
-        func cell(_ row: TabularFile.Row, _ field: ImportField) -> String {
-            guard let c = mapping.column(of: field), c < row.cells.count else { return "" }
-            return row.cells[c].trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        var result = ImportResult(mapping: mapping, dryRun: dryRun)
+        let cell = mapping.value
         var rows: [(NIK, ProposalInput)] = []
         var seen: [String: Int] = [:]
         for row in file.rows.dropFirst(mapping.headerRowIndex + 1) {

@@ -94,6 +94,12 @@ struct ColumnMapping: Sendable {
 
     func column(of field: ImportField) -> Int? { fields.first { $0.value == field }?.key }
 
+    /// The trimmed text of `field` in `row`; empty when the column is absent.
+    func value(_ row: TabularFile.Row, _ field: ImportField) -> String {
+        guard let c = column(of: field), c < row.cells.count else { return "" }
+        return row.cells[c].trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func header(of field: ImportField) -> String {
         column(of: field).map { headers[$0] } ?? field.indonesianHeader
     }

@@ -29,6 +29,21 @@ struct ImportResult: Sendable {
     var summary: ImportSummary
     var rejections: [ImportRejection]
     var headers: [String]
+
+    /// An empty result for a file read with `mapping`.
+    init(mapping: ColumnMapping, dryRun: Bool) {
+        summary = ImportSummary()
+        summary.dryRun = dryRun
+        summary.headerLine = mapping.headerLine
+        summary.mapping = Dictionary(mapping.fields.map { (mapping.headers[$0.key], $0.value.rawValue) }, uniquingKeysWith: { a, _ in a })
+        rejections = []
+        headers = mapping.headers
+    }
+
+    /// Records a refused row.
+    mutating func reject(_ row: TabularFile.Row, _ mapping: ColumnMapping, _ field: ImportField, _ code: String, _ message: String) {
+        rejections.append(ImportRejection(line: row.line, column: mapping.header(of: field), code: code, message: message, cells: row.cells))
+    }
 }
 
 /// Reports progress of a long run: rows done of rows total.

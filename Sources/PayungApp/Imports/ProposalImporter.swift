@@ -28,18 +28,12 @@ struct ProposalImporter {
         let rows = Array(file.rows.dropFirst(mapping.headerRowIndex + 1))
         guard !rows.isEmpty else { throw ImportError.empty }
         let rules = try await program.rules(on: db)
-        func cell(_ row: TabularFile.Row, _ field: ImportField) -> String {
-            guard let c = mapping.column(of: field), c < row.cells.count else { return "" }
-            return row.cells[c].trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let cell = mapping.value
         let niks = rows.compactMap { try? NIK(parsing: cell($0, .nik), today: today).digits }
         let context = try await ImportContext.load(db: db, regency: rules.regency, niks: niks)
         let loaded = Date()
 
-        var result = ImportResult(summary: ImportSummary(), rejections: [], headers: mapping.headers)
-        result.summary.dryRun = dryRun
-        result.summary.headerLine = mapping.headerLine
-        result.summary.mapping = Dictionary(mapping.fields.map { (mapping.headers[$0.key], $0.value.rawValue) }, uniquingKeysWith: { a, _ in a })
+        var result = ImportResult(mapping: mapping, dryRun: dryRun)
         var planned: [Planned] = []
         var seen: [String: Int] = [:]
         var villageCache: [String: (RegionCode?, String?)] = [:]
