@@ -97,7 +97,7 @@ struct ColumnMapping: Sendable {
     /// The trimmed text of `field` in `row`; empty when the column is absent.
     func value(_ row: TabularFile.Row, _ field: ImportField) -> String {
         guard let c = column(of: field), c < row.cells.count else { return "" }
-        return row.cells[c].trimmingCharacters(in: .whitespacesAndNewlines)
+        return row.cells[c].trimmedQuickly
     }
 
     func header(of field: ImportField) -> String {

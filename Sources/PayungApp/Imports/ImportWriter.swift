@@ -3,16 +3,16 @@ import Foundation
 import PayungCore
 import SQLKit
 
-/// Writes the valid rows of an import in one transaction, in multi-row
-/// statements: new workers, their heirs, changed workers, new proposals and
-/// their first event, and one audit row for the whole import.
+/// Writes the valid rows of an import in one transaction through
+/// `BulkInsert` (COPY on PostgreSQL): new workers, their heirs, changed
+/// workers, new proposals and their first event, and one audit row for the
+/// whole import.
 struct ImportWriter {
     let db: any Database
     let now: Date
 
-    /// Rows per INSERT: 18 columns x 2,000 stays under PostgreSQL's 65,535
-    /// bind limit and SQLite's 250,000.
-    static let batch = 2_000
+    /// Rows per statement for the importers that still build their own INSERTs.
+    static let batch = BulkInsert.sqliteBatch
 
     func apply(_ planned: [ProposalImporter.Planned], program: ProgramModel, actor: Actor?, by auditActor: AuditActor,
                summary: ImportSummary) async throws {
@@ -38,48 +38,42 @@ struct ImportWriter {
                     newWorkers.append((id, p))
                 }
             }
-            for chunk in newWorkers.chunked(into: Self.batch) {
-                var insert = sql.insert(into: "workers").columns(
-                    "id", "nik", "name", "kk", "birth_place", "birth_date", "sex", "village_code", "rt", "rw", "street", "phone",
-                    "occupation_code", "monthly_income", "disability", "welfare_decile", "created_at", "updated_at")
-                for (id, p) in chunk {
+            let now = self.now
+            try await BulkInsert.insert(
+                into: "workers",
+                columns: ["id", "nik", "name", "kk", "birth_place", "birth_date", "sex", "village_code", "rt", "rw", "street", "phone",
+                          "occupation_code", "monthly_income", "disability", "welfare_decile", "created_at", "updated_at"],
+                rows: newWorkers.map { id, p in
                     let w = WorkerRow(input: p.input, nik: p.nik)
-                    insert = insert.values(SQLBind(id), SQLBind(w.nik), SQLBind(w.name), SQLBind(w.kk), SQLBind(w.birthPlace),
-                                           SQLBind(w.birthDate), SQLBind(w.sex), SQLBind(w.villageCode), SQLBind(w.rt), SQLBind(w.rw),
-                                           SQLBind(w.street), SQLBind(w.phone), SQLBind(w.occupationCode), SQLBind(w.monthlyIncome),
-                                           SQLBind(w.disability), SQLBind(w.welfareDecile), SQLBind(now), SQLBind(now))
-                }
-                try await insert.run()
-            }
-            let heirs = newWorkers.flatMap { id, p in (p.input.heirs ?? []).map { (id, $0) } }
-            for chunk in heirs.chunked(into: Self.batch) {
-                var insert = sql.insert(into: "heirs").columns("id", "worker_id", "name", "relation", "nik", "phone")
-                for (workerID, heir) in chunk {
-                    insert = insert.values(SQLBind(UUID()), SQLBind(workerID), SQLBind(heir.name), SQLBind(heir.relation),
-                                           SQLBind(heir.nik), SQLBind(heir.phone))
-                }
-                try await insert.run()
-            }
+                    return [.uuid(id), .text(w.nik), .text(w.name), .text(w.kk), .text(w.birthPlace), .text(w.birthDate), .text(w.sex),
+                            .text(w.villageCode), .text(w.rt), .text(w.rw), .text(w.street), .text(w.phone), .text(w.occupationCode),
+                            .int(w.monthlyIncome), .text(w.disability), .int(w.welfareDecile), .date(now), .date(now)]
+                }, on: tx)
+            try await BulkInsert.insert(
+                into: "heirs", columns: ["id", "worker_id", "name", "relation", "nik", "phone"],
+                rows: newWorkers.flatMap { workerID, p in
+                    (p.input.heirs ?? []).map { heir -> [BulkValue] in
+                        [.uuid(UUID()), .uuid(workerID), .text(heir.name), .text(heir.relation), .text(heir.nik), .text(heir.phone)]
+                    }
+                }, on: tx)
             let proposals = planned.filter { $0.existing?.proposals[program.id!] == nil }.map { (UUID(), $0) }
-            for chunk in proposals.chunked(into: Self.batch) {
-                var insert = sql.insert(into: "proposals").columns(
-                    "id", "program_id", "worker_id", "status", "village_code", "rt", "rw", "proposed_by", "created_at",
-                    "submitted_at", "updated_at", "warnings_confirmed")
-                var events = sql.insert(into: "proposal_events").columns(
-                    "id", "proposal_id", "at", "actor_user_id", "actor_username", "action", "from_status", "to_status", "note")
-                for (id, p) in chunk {
+            try await BulkInsert.insert(
+                into: "proposals",
+                columns: ["id", "program_id", "worker_id", "status", "village_code", "rt", "rw", "proposed_by", "created_at",
+                          "submitted_at", "updated_at", "warnings_confirmed"],
+                rows: proposals.map { id, p in
                     let location = p.input.location!
-                    insert = insert.values(SQLBind(id), SQLBind(program.id!), SQLBind(workerIDs[p.nik.digits]!),
-                                           SQLBind(ProposalStatus.submitted.rawValue), SQLBind(location.village.dotted),
-                                           SQLBind(location.rt), SQLBind(location.rw), SQLBind(proposer), SQLBind(now), SQLBind(now),
-                                           SQLBind(now), SQLBind(true))
-                    events = events.values(SQLBind(UUID()), SQLBind(id), SQLBind(now), SQLBind(auditActor.userID),
-                                           SQLBind(auditActor.username), SQLBind("import"), SQLBind(ProposalStatus.draft.rawValue),
-                                           SQLBind(ProposalStatus.submitted.rawValue), SQLBind("baris \(p.line)"))
-                }
-                try await insert.run()
-                try await events.run()
-            }
+                    return [.uuid(id), .uuid(program.id!), .uuid(workerIDs[p.nik.digits]!), .text(ProposalStatus.submitted.rawValue),
+                            .text(location.village.dotted), .text(location.rt), .text(location.rw), .uuid(proposer), .date(now), .date(now),
+                            .date(now), .bool(true)]
+                }, on: tx)
+            try await BulkInsert.insert(
+                into: "proposal_events",
+                columns: ["id", "proposal_id", "at", "actor_user_id", "actor_username", "action", "from_status", "to_status", "note"],
+                rows: proposals.map { id, p in
+                    [.uuid(UUID()), .uuid(id), .date(now), .uuid(auditActor.userID), .text(auditActor.username), .text("import"),
+                     .text(ProposalStatus.draft.rawValue), .text(ProposalStatus.submitted.rawValue), .text("baris \(p.line)")]
+                }, on: tx)
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "import.proposals", entity: "program", entityID: program.id!.uuidString, regionCode: program.regencyCode,
                 note: "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),

@@ -58,7 +58,7 @@ struct SeedOccupations: AsyncMigration {
         _ = try await ProgramService(db: database, now: Date()).seedOccupations()
     }
 
-    func revert(on database: any Database) async throws {
-        try await OccupationModel.query(on: database).delete()
-    }
+    /// Nothing to undo on its own: programs may reference the catalogue, and
+    /// reverting `CreatePrograms` drops the table with its rows.
+    func revert(on database: any Database) async throws {}
 }

@@ -194,7 +194,7 @@ enum WorkerSnapshot {
 
 extension String {
     var nilIfBlank: String? {
-        let trimmed = trimmingCharacters(in: .whitespaces)
+        let trimmed = trimmedQuickly
         return trimmed.isEmpty ? nil : trimmed
     }
 }

@@ -22,7 +22,7 @@ struct WorkerRow: Sendable {
 
     init(input: ProposalInput, nik: NIK) {
         self.nik = nik.digits
-        name = input.name.trimmingCharacters(in: .whitespaces)
+        name = input.name.trimmedQuickly
         kk = input.kk.flatMap { try? KK(parsing: $0).digits }
         birthPlace = input.birthPlace?.nilIfBlank
         birthDate = nik.birthDate.iso

@@ -30,7 +30,7 @@ public struct RoleGrant: Sendable, Hashable, Codable {
 
     /// RT/RW numbers as written on forms: "3", "03", "003" all mean "003".
     public static func neighbourhoodNumber(_ text: String) -> String? {
-        let digits = text.trimmingCharacters(in: .whitespaces)
+        let digits = text.trimmedQuickly
         guard (1...3).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
               let value = Int(digits), value > 0 else { return nil }
         return String(repeating: "0", count: 3 - String(value).count) + String(value)

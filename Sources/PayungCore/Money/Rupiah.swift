@@ -31,7 +31,7 @@ public struct Rupiah: Hashable, Comparable, Sendable {
     /// Parses amounts as people type them: "Rp16.800", "Rp 16.800", "16800",
     /// "16.800,00", "-Rp800.000". Decimal cents are accepted only when zero.
     public init?(parsing text: String) {
-        var s = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var s = Substring(text.trimmedQuickly)
         var negative = false
         if s.hasPrefix("-") { negative = true; s = s.dropFirst() }
         if s.lowercased().hasPrefix("rp") { s = s.dropFirst(2) }

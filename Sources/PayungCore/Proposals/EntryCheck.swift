@@ -59,7 +59,7 @@ public enum EntryCheck {
             issues.append(EntryIssue(severity: .warning, code: code, field: field, message: message))
         }
 
-        if entry.name.trimmingCharacters(in: .whitespaces).count < 2 {
+        if entry.name.trimmedQuickly.count < 2 {
             error("name_missing", "name", "Nama lengkap sesuai KTP wajib diisi.")
         }
         do {

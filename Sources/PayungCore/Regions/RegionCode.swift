@@ -50,7 +50,7 @@ public struct RegionCode: Hashable, Comparable, Sendable {
     public let segments: [String]
 
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedQuickly
         var segments: [String]
         if trimmed.contains(".") {
             segments = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
