@@ -123,11 +123,9 @@ struct BPJSActiveImport {
         try await db.transaction { tx in
             if replace { try await BPJSActiveParticipantModel.query(on: tx).delete() }
             else { for chunk in Array(existing).chunked(into: 500) { try await BPJSActiveParticipantModel.query(on: tx).filter(\.$id ~~ Array(chunk)).delete() } }
-            for chunk in Array(all).chunked(into: ImportWriter.batch) {
-                var insert = tx.sql.insert(into: "bpjs_active_participants").columns("nik", "kpj", "segment", "imported_at")
-                for (nik, value) in chunk { insert = insert.values(SQLBind(nik), SQLBind(value.0), SQLBind(value.1), SQLBind(now)) }
-                try await insert.run()
-            }
+            let now = self.now
+            try await BulkInsert.insert(into: "bpjs_active_participants", columns: ["nik", "kpj", "segment", "imported_at"],
+                                        rows: all.map { nik, value in [.text(nik), .text(value.0), .text(value.1), .date(now)] }, on: tx)
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "bpjs.import_active", entity: "bpjs_active_participants",
                 note: "\(summary.rows) rows, \(all.count) NIKs\(replace ? ", list replaced" : "")"), by: auditActor)

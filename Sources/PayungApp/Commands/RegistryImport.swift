@@ -78,16 +78,15 @@ struct RegistryImporter {
             let summary = result.summary
             let (inserts, updates) = (toInsert, toUpdate)
             try await db.transaction { tx in
-                for chunk in inserts.chunked(into: ImportWriter.batch) {
-                    var insert = tx.sql.insert(into: "workers").columns("id", "nik", "name", "kk", "birth_date", "sex", "village_code",
-                                                                        "rt", "rw", "phone", "welfare_decile", "created_at", "updated_at")
-                    for w in chunk {
-                        insert = insert.values(SQLBind(UUID()), SQLBind(w.nik), SQLBind(w.name), SQLBind(w.kk), SQLBind(w.birthDate),
-                                               SQLBind(w.sex), SQLBind(w.villageCode), SQLBind(w.rt), SQLBind(w.rw), SQLBind(w.phone),
-                                               SQLBind(w.welfareDecile), SQLBind(now), SQLBind(now))
-                    }
-                    try await insert.run()
-                }
+                let now = self.now
+                try await BulkInsert.insert(
+                    into: "workers",
+                    columns: ["id", "nik", "name", "kk", "birth_date", "sex", "village_code", "rt", "rw", "phone", "welfare_decile",
+                              "created_at", "updated_at"],
+                    rows: inserts.map { w in
+                        [.uuid(UUID()), .text(w.nik), .text(w.name), .text(w.kk), .text(w.birthDate), .text(w.sex), .text(w.villageCode),
+                         .text(w.rt), .text(w.rw), .text(w.phone), .int(w.welfareDecile), .date(now), .date(now)]
+                    }, on: tx)
                 for (id, row) in updates {
                     guard let worker = try await WorkerModel.find(id, on: tx) else { continue }
                     let before = WorkerSnapshot.of(worker)

@@ -11,9 +11,6 @@ struct ImportWriter {
     let db: any Database
     let now: Date
 
-    /// Rows per statement for the importers that still build their own INSERTs.
-    static let batch = BulkInsert.sqliteBatch
-
     func apply(_ planned: [ProposalImporter.Planned], program: ProgramModel, actor: Actor?, by auditActor: AuditActor,
                summary: ImportSummary) async throws {
         let proposer = actor.flatMap { UUID(uuidString: $0.userID) }
