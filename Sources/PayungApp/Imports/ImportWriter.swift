@@ -15,9 +15,10 @@ struct ImportWriter {
                summary: ImportSummary) async throws {
         let proposer = actor.flatMap { UUID(uuidString: $0.userID) }
         try await db.transaction { tx in
-            let sql = tx.sql
+            var ids = TimeOrderedUUIDs()
             var workerIDs: [String: UUID] = [:]
-            var newWorkers: [(UUID, ProposalImporter.Planned)] = []
+            var newWorkers: [(id: UUID, row: WorkerRow)] = []
+            var heirs: [(id: UUID, workerID: UUID, heir: HeirInput)] = []
             for p in planned {
                 if let existing = p.existing {
                     workerIDs[p.nik.digits] = existing.id
@@ -30,9 +31,10 @@ struct ImportWriter {
                             changes: AuditTrail.diff(old: existing.snapshot, new: snapshot), note: "import line \(p.line)"), by: auditActor)
                     }
                 } else {
-                    let id = UUID()
+                    let id = ids.next()
                     workerIDs[p.nik.digits] = id
-                    newWorkers.append((id, p))
+                    newWorkers.append((id, WorkerRow(input: p.input, nik: p.nik)))
+                    for heir in p.input.heirs ?? [] { heirs.append((ids.next(), id, heir)) }
                 }
             }
             let now = self.now
@@ -40,37 +42,46 @@ struct ImportWriter {
                 into: "workers",
                 columns: ["id", "nik", "name", "kk", "birth_place", "birth_date", "sex", "village_code", "rt", "rw", "street", "phone",
                           "occupation_code", "monthly_income", "disability", "welfare_decile", "created_at", "updated_at"],
-                rows: newWorkers.map { id, p in
-                    let w = WorkerRow(input: p.input, nik: p.nik)
-                    return [.uuid(id), .text(w.nik), .text(w.name), .text(w.kk), .text(w.birthPlace), .text(w.birthDate), .text(w.sex),
-                            .text(w.villageCode), .text(w.rt), .text(w.rw), .text(w.street), .text(w.phone), .text(w.occupationCode),
-                            .int(w.monthlyIncome), .text(w.disability), .int(w.welfareDecile), .date(now), .date(now)]
-                }, on: tx)
+                count: newWorkers.count, on: tx
+            ) { [newWorkers] i, row in
+                let (id, w) = newWorkers[i]
+                row.uuid(id); row.text(w.nik); row.text(w.name); row.text(w.kk); row.text(w.birthPlace); row.text(w.birthDate)
+                row.text(w.sex); row.text(w.villageCode); row.text(w.rt); row.text(w.rw); row.text(w.street); row.text(w.phone)
+                row.text(w.occupationCode); row.int(w.monthlyIncome); row.text(w.disability); row.int(w.welfareDecile)
+                row.date(now); row.date(now)
+            }
             try await BulkInsert.insert(
-                into: "heirs", columns: ["id", "worker_id", "name", "relation", "nik", "phone"],
-                rows: newWorkers.flatMap { workerID, p in
-                    (p.input.heirs ?? []).map { heir -> [BulkValue] in
-                        [.uuid(UUID()), .uuid(workerID), .text(heir.name), .text(heir.relation), .text(heir.nik), .text(heir.phone)]
-                    }
-                }, on: tx)
-            let proposals = planned.filter { $0.existing?.proposals[program.id!] == nil }.map { (UUID(), $0) }
+                into: "heirs", columns: ["id", "worker_id", "name", "relation", "nik", "phone"], count: heirs.count, on: tx
+            ) { [heirs] i, row in
+                let (id, workerID, heir) = heirs[i]
+                row.uuid(id); row.uuid(workerID); row.text(heir.name); row.text(heir.relation); row.text(heir.nik); row.text(heir.phone)
+            }
+            let programID = program.id!
+            let proposals = planned.filter { $0.existing?.proposals[programID] == nil }
+                .map { (id: ids.next(), eventID: ids.next(), workerID: workerIDs[$0.nik.digits]!, location: $0.input.location!, line: $0.line) }
+            let submitted = ProposalStatus.submitted.rawValue
             try await BulkInsert.insert(
                 into: "proposals",
                 columns: ["id", "program_id", "worker_id", "status", "village_code", "rt", "rw", "proposed_by", "created_at",
                           "submitted_at", "updated_at", "warnings_confirmed"],
-                rows: proposals.map { id, p in
-                    let location = p.input.location!
-                    return [.uuid(id), .uuid(program.id!), .uuid(workerIDs[p.nik.digits]!), .text(ProposalStatus.submitted.rawValue),
-                            .text(location.village.dotted), .text(location.rt), .text(location.rw), .uuid(proposer), .date(now), .date(now),
-                            .date(now), .bool(true)]
-                }, on: tx)
+                count: proposals.count, on: tx
+            ) { [proposals] i, row in
+                let p = proposals[i]
+                row.uuid(p.id); row.uuid(programID); row.uuid(p.workerID); row.text(submitted); row.text(p.location.village.dotted)
+                row.text(p.location.rt); row.text(p.location.rw); row.uuid(proposer); row.date(now); row.date(now); row.date(now)
+                row.bool(true)
+            }
+            let actorID = auditActor.userID, actorName = auditActor.username
+            let draft = ProposalStatus.draft.rawValue
             try await BulkInsert.insert(
                 into: "proposal_events",
                 columns: ["id", "proposal_id", "at", "actor_user_id", "actor_username", "action", "from_status", "to_status", "note"],
-                rows: proposals.map { id, p in
-                    [.uuid(UUID()), .uuid(id), .date(now), .uuid(auditActor.userID), .text(auditActor.username), .text("import"),
-                     .text(ProposalStatus.draft.rawValue), .text(ProposalStatus.submitted.rawValue), .text("baris \(p.line)")]
-                }, on: tx)
+                count: proposals.count, on: tx
+            ) { [proposals] i, row in
+                let p = proposals[i]
+                row.uuid(p.eventID); row.uuid(p.id); row.date(now); row.uuid(actorID); row.text(actorName); row.text("import")
+                row.text(draft); row.text(submitted); row.text("baris \(p.line)")
+            }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "import.proposals", entity: "program", entityID: program.id!.uuidString, regionCode: program.regencyCode,
                 note: "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),

@@ -1,9 +1,79 @@
 import Fluent
 import FluentPostgresDriver
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 
-/// A value for a bulk insert.
+/// Inserts many rows the fastest way each database offers, inside the
+/// caller's transaction: PostgreSQL `COPY ... FROM STDIN` on the
+/// transaction's own connection; SQLite one prepared `INSERT` stepped once
+/// per row on the transaction's own connection (`SQLiteBulkStatement`).
+/// Rows are written straight from the caller's values into the COPY buffer
+/// or the statement's binds, with no intermediate row objects.
+///
+/// Table and column names are the code's own constants, never user input.
+enum BulkInsert {
+    /// Writes `count` rows; `row(i, &row)` puts row `i`'s values in column order.
+    static func insert(into table: String, columns: [String], count: Int, on db: any Database,
+                       row: @escaping @Sendable (Int, inout BulkRow) -> Void) async throws {
+        guard count > 0 else { return }
+        let started = Date()
+        defer {
+            if ProcessInfo.processInfo.environment["PAYUNG_IMPORT_TIMING"] == "1" {
+                print(String(format: "  %@: %d rows in %.2f s", table, count, Date().timeIntervalSince(started)))
+            }
+        }
+        if db.kind == .postgresql, let postgres = db as? any PostgresDatabase {
+            try await copy(into: table, columns: columns, count: count, postgres: postgres, logger: db.logger, row: row)
+        } else if let sqlite = db as? any SQLiteDatabase {
+            try await SQLiteBulkStatement.insert(into: table, columns: columns, count: count, on: sqlite, row: row)
+        } else {
+            throw BulkInsertError(message: "bulk insert is not supported on \(db.kind)")
+        }
+    }
+
+    /// The same for rows already held as values (small inserts, tests).
+    static func insert(into table: String, columns: [String], rows: [[BulkValue]], on db: any Database) async throws {
+        try await insert(into: table, columns: columns, count: rows.count, on: db) { i, row in
+            for value in rows[i] { row.append(value) }
+        }
+    }
+
+    /// Rows per COPY message: big enough to amortise the round trip, small
+    /// enough that the buffer stays a few megabytes.
+    static let copyChunk = 5_000
+
+    private static func copy(into table: String, columns: [String], count: Int, postgres: any PostgresDatabase,
+                             logger: Logger, row produce: @escaping @Sendable (Int, inout BulkRow) -> Void) async throws {
+        try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                    var start = 0
+                    var row = BulkRow(copyCapacity: copyChunk * 256)
+                    while start < count {
+                        let end = min(start + copyChunk, count)
+                        for i in start..<end {
+                            produce(i, &row)
+                            row.endCopyLine()
+                        }
+                        try await writer.write(row.takeCopyBuffer())
+                        start = end
+                    }
+                }
+            }
+        }.get()
+    }
+}
+
+struct BulkInsertError: Error, CustomStringConvertible, DatabaseError {
+    let message: String
+    var isConstraintFailure = false
+    var description: String { message }
+    var isSyntaxError: Bool { false }
+    var isConnectionClosed: Bool { false }
+}
+
+/// A value for `BulkInsert.insert(into:columns:rows:on:)`.
 enum BulkValue: Sendable {
     case text(String)
     case int(Int64)
@@ -16,88 +86,17 @@ enum BulkValue: Sendable {
     static func int(_ value: Int64?) -> BulkValue { value.map { .int($0) } ?? .null }
     static func int(_ value: Int?) -> BulkValue { value.map { .int(Int64($0)) } ?? .null }
     static func uuid(_ value: UUID?) -> BulkValue { value.map { .uuid($0) } ?? .null }
-
-    var bind: any SQLExpression {
-        switch self {
-        case .text(let v): SQLBind(v)
-        case .int(let v): SQLBind(v)
-        case .bool(let v): SQLBind(v)
-        case .uuid(let v): SQLBind(v)
-        case .date(let v): SQLBind(v)
-        case .null: SQLLiteral.null
-        }
-    }
-
-    /// PostgreSQL `COPY ... FROM STDIN` text format.
-    func copyText(_ out: inout String, dates: ISO8601DateFormatter) {
-        switch self {
-        case .text(let v):
-            for scalar in v.unicodeScalars {
-                switch scalar {
-                case "\\": out += "\\\\"
-                case "\t": out += "\\t"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        case .int(let v): out += String(v)
-        case .bool(let v): out += v ? "t" : "f"
-        case .uuid(let v): out += v.uuidString
-        case .date(let v): out += dates.string(from: v)
-        case .null: out += "\\N"
-        }
-    }
 }
 
-/// Inserts many rows the fastest way each database offers, inside the
-/// caller's transaction: PostgreSQL `COPY ... FROM STDIN` on the
-/// transaction's own connection, SQLite multi-row `INSERT ... VALUES`.
-/// Table and column names are the code's own constants, never user input.
-enum BulkInsert {
-    /// Rows per SQLite statement: 2,000 x 18 columns stays well under its 250,000 binds.
-    static let sqliteBatch = 2_000
-
-    static func insert(into table: String, columns: [String], rows: [[BulkValue]], on db: any Database) async throws {
-        guard !rows.isEmpty else { return }
-        let started = Date()
-        defer {
-            if ProcessInfo.processInfo.environment["PAYUNG_IMPORT_TIMING"] == "1" {
-                print(String(format: "  %@: %d rows in %.2f s", table, rows.count, Date().timeIntervalSince(started)))
-            }
+extension BulkRow {
+    mutating func append(_ value: BulkValue) {
+        switch value {
+        case .text(let v): text(v)
+        case .int(let v): int(v)
+        case .bool(let v): bool(v)
+        case .uuid(let v): uuid(v)
+        case .date(let v): date(v)
+        case .null: text(nil)
         }
-        if db.kind == .postgresql, let postgres = db as? any PostgresDatabase {
-            try await copy(into: table, columns: columns, rows: rows, postgres: postgres, logger: db.logger)
-            return
-        }
-        for chunk in rows.chunked(into: sqliteBatch) {
-            var insert = db.sql.insert(into: table).columns(columns)
-            for row in chunk { insert = insert.values(row.map(\.bind)) }
-            try await insert.run()
-        }
-    }
-
-    private static func copy(into table: String, columns: [String], rows: [[BulkValue]], postgres: any PostgresDatabase,
-                             logger: Logger) async throws {
-        let dates = ISO8601DateFormatter()
-        dates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let chunks = rows.chunked(into: 5_000).map { chunk -> ByteBuffer in
-            var text = ""
-            for row in chunk {
-                for (i, value) in row.enumerated() {
-                    if i > 0 { text += "\t" }
-                    value.copyText(&text, dates: dates)
-                }
-                text += "\n"
-            }
-            return ByteBuffer(string: text)
-        }
-        try await postgres.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask {
-                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                    for buffer in chunks { try await writer.write(buffer) }
-                }
-            }
-        }.get()
     }
 }
