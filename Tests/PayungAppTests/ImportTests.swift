@@ -94,4 +94,31 @@ struct ImportTests {
             #expect(try await WorkerModel.query(on: app.db).filter(\.$nik == "3375014506850001").first()?.welfareDecile == 1)
         }
     }
+
+    @Test("a file big enough to be judged on several cores: same verdicts, in-file duplicates across the split", arguments: TestDatabase.available)
+    func parallelJudging(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let program = try await app.makeProgram()
+            // 12,000 people: day of birth 01-28 and a serial make distinct NIKs.
+            var niks = (0..<12_000).map { i in "337501" + String(format: "%02d0685%04d", i % 28 + 1, i / 28 + 1) }
+            niks[7_000] = "33750145068500"          // wrong length (line 7002)
+            niks[8_000] = niks[3]                   // repeats line 5, in the other half
+            niks[11_999] = niks[10]                 // repeats line 12, at the very end
+            var csv = "NIK;Nama;Pekerjaan;Kelurahan;RT;RW;Ahli waris\n"
+            for (i, nik) in niks.enumerated() { csv += "\(nik);Pekerja \(i);porter;33.75.01.1002;3;5;Ahli \(i)\n" }
+            let file = TabularFile(rows: TabularFile.csvRows(Data(csv.utf8)))
+            let result = try await importer(app).run(file, program: program, actor: nil, by: .cli("t"), dryRun: false)
+            #expect(result.rejections.map(\.line) == [7_002, 8_002, 12_001])
+            #expect(result.rejections.map(\.code) == ["nik_wrong_length", "duplicate_in_file", "duplicate_in_file"])
+            #expect(result.rejections[1].message.contains("baris 5") && result.rejections[2].message.contains("baris 12"))
+            #expect(result.summary.inserted == 11_997 && result.summary.rows == 12_000)
+            let workers = try await WorkerModel.query(on: app.db).count()
+            let heirs = try await HeirModel.query(on: app.db).count()
+            let proposals = try await ProposalModel.query(on: app.db).filter(\.$status == "submitted").count()
+            #expect(workers == 11_997 && heirs == 11_997 && proposals == 11_997)
+            let kept = try #require(try await WorkerModel.query(on: app.db).filter(\.$nik == niks[3]).first())
+            #expect(kept.name == "Pekerja 3", "the first of two rows with one NIK is kept")
+        }
+    }
 }

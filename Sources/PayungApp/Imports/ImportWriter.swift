@@ -22,18 +22,18 @@ struct ImportWriter {
             for p in planned {
                 if let existing = p.existing {
                     workerIDs[p.nik.digits] = existing.id
-                    let snapshot = WorkerRow(input: p.input, nik: p.nik).snapshot
+                    let snapshot = p.worker.snapshot
                     if existing.snapshot != snapshot {
                         try await updateWorker(existing.id, p, on: tx)
                         try await AuditTrail(db: tx, now: now).record(AuditEntry(
                             action: "worker.update", entity: "worker", entityID: existing.id.uuidString,
-                            regionCode: p.input.location?.village.dotted,
+                            regionCode: p.location.village.dotted,
                             changes: AuditTrail.diff(old: existing.snapshot, new: snapshot), note: "import line \(p.line)"), by: auditActor)
                     }
                 } else {
                     let id = ids.next()
                     workerIDs[p.nik.digits] = id
-                    newWorkers.append((id, WorkerRow(input: p.input, nik: p.nik)))
+                    newWorkers.append((id, p.worker))
                     for heir in p.input.heirs ?? [] { heirs.append((ids.next(), id, heir)) }
                 }
             }
@@ -58,7 +58,7 @@ struct ImportWriter {
             }
             let programID = program.id!
             let proposals = planned.filter { $0.existing?.proposals[programID] == nil }
-                .map { (id: ids.next(), eventID: ids.next(), workerID: workerIDs[$0.nik.digits]!, location: $0.input.location!, line: $0.line) }
+                .map { (id: ids.next(), eventID: ids.next(), workerID: workerIDs[$0.nik.digits]!, village: $0.location.village.dotted, rt: $0.location.rt, rw: $0.location.rw, line: $0.line) }
             let submitted = ProposalStatus.submitted.rawValue
             try await BulkInsert.insert(
                 into: "proposals",
@@ -67,8 +67,8 @@ struct ImportWriter {
                 count: proposals.count, on: tx
             ) { [proposals] i, row in
                 let p = proposals[i]
-                row.uuid(p.id); row.uuid(programID); row.uuid(p.workerID); row.text(submitted); row.text(p.location.village.dotted)
-                row.text(p.location.rt); row.text(p.location.rw); row.uuid(proposer); row.date(now); row.date(now); row.date(now)
+                row.uuid(p.id); row.uuid(programID); row.uuid(p.workerID); row.text(submitted); row.text(p.village)
+                row.text(p.rt); row.text(p.rw); row.uuid(proposer); row.date(now); row.date(now); row.date(now)
                 row.bool(true)
             }
             let actorID = auditActor.userID, actorName = auditActor.username
@@ -91,7 +91,7 @@ struct ImportWriter {
 
     private func updateWorker(_ id: UUID, _ p: ProposalImporter.Planned, on tx: any Database) async throws {
         guard let worker = try await WorkerModel.find(id, on: tx) else { return }
-        WorkerRow(input: p.input, nik: p.nik).apply(to: worker)
+        p.worker.apply(to: worker)
         worker.updatedAt = now
         try await worker.update(on: tx)
     }

@@ -1,0 +1,165 @@
+import Foundation
+import PayungCore
+
+/// Judges the rows of a proposal import, each on its own with the same
+/// entry checks as the form, and turns the valid ones into what the writer
+/// needs. Pure computation over an `ImportContext` loaded beforehand, so the
+/// rows are split across the machine's cores; only the in-file duplicate
+/// check needs the rows in order and runs afterwards (`ProposalImporter`).
+struct ImportRowJudge: Sendable {
+    let mapping: ColumnMapping
+    let context: ImportContext
+    let rules: ProgramRules
+    let programID: UUID
+    let actor: Actor?
+    let today: CalendarDate
+    /// Column of each field (by `ImportField.allCases` position), looked up once.
+    private let columns: [Int?]
+
+    init(mapping: ColumnMapping, context: ImportContext, rules: ProgramRules, programID: UUID, actor: Actor?, today: CalendarDate) {
+        self.mapping = mapping
+        self.context = context
+        self.rules = rules
+        self.programID = programID
+        self.actor = actor
+        self.today = today
+        columns = ImportField.allCases.map { mapping.column(of: $0) }
+    }
+
+    /// What became of one row before the in-file duplicate check.
+    enum Verdict: Sendable {
+        /// Refused before its NIK counts as seen in the file.
+        case refused(ImportRejection)
+        /// A row whose NIK counts as seen (when valid); `outcome` applies
+        /// unless an earlier row has the same NIK.
+        case judged(nik: String?, outcome: Outcome)
+    }
+
+    enum Outcome: Sendable {
+        case refused(ImportRejection)
+        case planned(ProposalImporter.Planned)
+    }
+
+    /// Judges `rows` in parallel, keeping their order.
+    func judgeAll(_ rows: [TabularFile.Row], progress: ImportProgress?) async -> [Verdict] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 5_000))
+        let size = (rows.count + parts - 1) / parts
+        let counter = ProgressCounter(total: rows.count, progress: progress)
+        return await withTaskGroup(of: (Int, [Verdict]).self) { group in
+            for part in 0..<parts {
+                let range = (part * size)..<min(rows.count, (part + 1) * size)
+                group.addTask {
+                    var caches = Caches()
+                    var verdicts: [Verdict] = []
+                    verdicts.reserveCapacity(range.count)
+                    for (n, index) in range.enumerated() {
+                        if n > 0, n % 10_000 == 0 { counter.add(10_000) }
+                        verdicts.append(judge(rows[index], caches: &caches))
+                    }
+                    return (part, verdicts)
+                }
+            }
+            var results = [[Verdict]](repeating: [], count: parts)
+            for await (part, verdicts) in group { results[part] = verdicts }
+            return results.flatMap { $0 }
+        }
+    }
+
+    /// Look-ups repeated on almost every row (a file names a few dozen
+    /// villages and occupations), kept per worker task.
+    struct Caches {
+        var villages: [String: (RegionCode?, String?)] = [:]
+        var occupations: [String: String] = [:]
+    }
+
+    private func cell(_ row: TabularFile.Row, _ field: ImportField) -> String {
+        guard let c = columns[field.position], c < row.cells.count else { return "" }
+        return row.cells[c].trimmedQuickly
+    }
+
+    func judge(_ row: TabularFile.Row, caches: inout Caches) -> Verdict {
+        func rejection(_ field: ImportField, _ code: String, _ message: String) -> ImportRejection {
+            ImportRejection(line: row.line, column: mapping.header(of: field), code: code, message: message, cells: row.cells)
+        }
+        let nikText = cell(row, .nik)
+        if let c = columns[ImportField.nik.position], row.numeric.contains(c), nikText.count == 16, nikText.hasSuffix("0") {
+            return .refused(rejection(.nik, NIKImportCheck.storedAsNumber.code, NIKImportCheck.storedAsNumber.message))
+        }
+        let villageText = cell(row, .village)
+        let resolved = caches.villages[villageText] ?? context.village(villageText)
+        caches.villages[villageText] = resolved
+        let (village, villageProblem) = resolved
+        if let villageProblem { return .refused(rejection(.village, "village_unknown", villageProblem)) }
+        let occupationText = cell(row, .occupation)
+        var occupation: String?
+        if !occupationText.isEmpty {
+            occupation = caches.occupations[occupationText] ?? context.occupations[ImportField.normalise(occupationText)] ?? occupationText
+            caches.occupations[occupationText] = occupation
+        }
+        let heirName = cell(row, .heirName)
+        var input = ProposalInput(
+            programID: programID, nik: nikText, name: cell(row, .name), kk: cell(row, .kk).nilIfBlank,
+            birthPlace: cell(row, .birthPlace).nilIfBlank, village: village?.dotted ?? "", rt: cell(row, .rt).nilIfBlank,
+            rw: cell(row, .rw).nilIfBlank, street: cell(row, .street).nilIfBlank, phone: cell(row, .phone).nilIfBlank,
+            occupation: occupation, monthlyIncome: Rupiah(parsing: cell(row, .monthlyIncome)).map(\.amount),
+            disability: cell(row, .disability).nilIfBlank, welfareDecile: Int(cell(row, .welfareDecile)),
+            heirs: heirName.isEmpty ? [] : [HeirInput(name: heirName, relation: cell(row, .heirRelation).nilIfBlank ?? "lainnya",
+                                                       phone: cell(row, .heirPhone).nilIfBlank)],
+            submit: true, confirmWarnings: true)
+        let location = village.map { RecordLocation(village: $0, rt: input.rt, rw: input.rw) }
+        if let location, let actor, !AccessPolicy.may(actor, .importExport, at: location) {
+            return .refused(rejection(.village, "outside_scope", "Alamat di luar wilayah Anda."))
+        }
+        let nik = try? NIK(parsing: input.nik, today: today)
+        var duplicates: [DuplicateFinding] = []
+        let existing = nik.flatMap { context.existing[$0.digits] }
+        if let nik {
+            for (otherProgram, status) in existing?.proposals ?? [:] where otherProgram != programID && status.isOpen {
+                duplicates.append(.otherProgram(programName: context.programNames[otherProgram] ?? "?", status: status))
+            }
+            if let segment = context.bpjsActive[nik.digits] { duplicates.append(.bpjsActive(segment: segment)) }
+        }
+        let entry = ProposalEntry(nik: input.nik, name: input.name, village: village, occupation: occupation,
+                                  heirCount: heirName.isEmpty ? 0 : 1)
+        let issues = EntryCheck.run(entry, rules: rules, today: today, knownRegions: context.knownRegions,
+                                    duplicates: duplicates, occupationNames: context.occupationNames)
+        let outcome: Outcome
+        if let error = issues.first(where: { $0.severity == .error }) {
+            let field = ImportField(rawValue: error.field) ?? (error.field == "heirs" ? .heirName : .nik)
+            outcome = .refused(rejection(field, error.code, error.message))
+        } else if let birth = SpreadsheetValue.date(cell(row, .birthDate)), let nik, birth != nik.birthDate {
+            outcome = .refused(rejection(.birthDate, "birth_date_mismatch",
+                                         "Tanggal lahir \(birth.indonesian) tidak sama dengan tanggal di NIK (\(nik.birthDate.indonesian))."))
+        } else {
+            input.nik = nik!.digits
+            outcome = .planned(ProposalImporter.Planned(line: row.line, nik: nik!, input: input, location: location!,
+                                                       worker: WorkerRow(input: input, nik: nik!), existing: existing))
+        }
+        return .judged(nik: nik?.digits, outcome: outcome)
+    }
+}
+
+extension ImportField {
+    /// Position in `allCases`, for array look-ups.
+    var position: Int { Self.positions[self]! }
+    private static let positions = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+}
+
+/// Progress reported from several worker tasks.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let total: Int
+    private let progress: ImportProgress?
+
+    init(total: Int, progress: ImportProgress?) {
+        self.total = total
+        self.progress = progress
+    }
+
+    func add(_ n: Int) {
+        guard let progress else { return }
+        let now = lock.withLock { done += n; return done }
+        progress(now, total)
+    }
+}
