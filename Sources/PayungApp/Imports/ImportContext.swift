@@ -44,16 +44,23 @@ struct ImportContext {
             context.occupationNames[o.id!] = o.name
         }
         for p in try await ProgramModel.query(on: db).all() { context.programNames[p.id!] = p.name }
-        for chunk in Array(Set(niks)).chunked(into: 500) {
+        // 5,000 NIKs per query stays under SQLite's 32,766 and PostgreSQL's
+        // 65,535 binds; tables with nothing to find are not asked.
+        let hasBPJSList = try await BPJSActiveParticipantModel.query(on: db).first() != nil
+        for chunk in Array(Set(niks)).chunked(into: 5_000) {
             let workers = try await WorkerModel.query(on: db).filter(\.$nik ~~ Array(chunk)).all()
-            let proposals = try await ProposalModel.query(on: db).filter(\.$workerID ~~ workers.map { $0.id! }).all()
-            for w in workers {
-                var map: [UUID: ProposalStatus] = [:]
-                for p in proposals where p.workerID == w.id { map[p.programID] = p.statusValue }
-                context.existing[w.nik] = ExistingWorker(id: w.id!, snapshot: WorkerSnapshot.of(w), proposals: map)
+            if !workers.isEmpty {
+                let proposals = try await ProposalModel.query(on: db).filter(\.$workerID ~~ workers.map { $0.id! }).all()
+                var byWorker: [UUID: [UUID: ProposalStatus]] = [:]
+                for p in proposals { byWorker[p.workerID, default: [:]][p.programID] = p.statusValue }
+                for w in workers {
+                    context.existing[w.nik] = ExistingWorker(id: w.id!, snapshot: WorkerSnapshot.of(w), proposals: byWorker[w.id!] ?? [:])
+                }
             }
-            for b in try await BPJSActiveParticipantModel.query(on: db).filter(\.$id ~~ Array(chunk)).all() {
-                context.bpjsActive[b.id!] = b.segment
+            if hasBPJSList {
+                for b in try await BPJSActiveParticipantModel.query(on: db).filter(\.$id ~~ Array(chunk)).all() {
+                    context.bpjsActive[b.id!] = b.segment
+                }
             }
         }
         return context
