@@ -5,7 +5,8 @@ import Testing
 struct RegionCodeTests {
     @Test("dotted and undotted forms parse to the same code",
           arguments: [("33", "33"), ("3375", "33.75"), ("33.75", "33.75"), ("337501", "33.75.01"),
-                      ("33.75.01.1001", "33.75.01.1001"), ("3375011001", "33.75.01.1001"), (" 15.71 ", "15.71")])
+                      ("33.75.01.1001", "33.75.01.1001"), ("3375011001", "33.75.01.1001"), (" 15.71 ", "15.71"),
+                      ("3375011001\t", "33.75.01.1001")])
     func parses(input: String, dotted: String) throws {
         let code = try #require(RegionCode(input))
         #expect(code.dotted == dotted)
@@ -14,7 +15,7 @@ struct RegionCodeTests {
 
     @Test("malformed codes are refused",
           arguments: ["", "3", "337", "33.7", "33.75.1", "33.75.01.101", "33.75.01.1001.01", "33..75",
-                      "AB", "33.7a", "33750110011", "33.75.01.10011"])
+                      "AB", "33.7a", "33750110011", "33.75.01.10011", "33.", ".33", "33 75", "\u{FF13}\u{FF13}", " "])
     func refuses(input: String) {
         #expect(RegionCode(input) == nil)
     }

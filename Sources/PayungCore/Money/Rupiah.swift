@@ -31,6 +31,11 @@ public struct Rupiah: Hashable, Comparable, Sendable {
     /// Parses amounts as people type them: "Rp16.800", "Rp 16.800", "16800",
     /// "16.800,00", "-Rp800.000". Decimal cents are accepted only when zero.
     public init?(parsing text: String) {
+        // Plain digits, as most spreadsheet cells hold them.
+        if text.utf8.count <= 18, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(text) {
+            amount = value
+            return
+        }
         var s = Substring(text.trimmedQuickly)
         var negative = false
         if s.hasPrefix("-") { negative = true; s = s.dropFirst() }

@@ -50,27 +50,45 @@ public struct RegionCode: Hashable, Comparable, Sendable {
     public let segments: [String]
 
     public init?(_ text: String) {
+        if let segments = Self.segments(ofPlain: text) {
+            guard !segments.isEmpty else { return nil }
+            self.segments = segments
+            return
+        }
         let trimmed = text.trimmedQuickly
-        var segments: [String]
-        if trimmed.contains(".") {
-            segments = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        } else {
-            segments = []
-            var rest = Substring(trimmed)
-            for level in RegionLevel.allCases where !rest.isEmpty {
-                guard rest.count >= level.segmentLength else { return nil }
-                segments.append(String(rest.prefix(level.segmentLength)))
-                rest = rest.dropFirst(level.segmentLength)
-            }
-            guard rest.isEmpty else { return nil }
-        }
-        guard (1...4).contains(segments.count) else { return nil }
-        for (segment, level) in zip(segments, RegionLevel.allCases) {
-            guard segment.count == level.segmentLength,
-                  segment.allSatisfy({ $0.isASCII && $0.isNumber })
-            else { return nil }
-        }
+        guard trimmed.utf8.count != text.utf8.count, let segments = Self.segments(ofPlain: trimmed), !segments.isEmpty else { return nil }
         self.segments = segments
+    }
+
+    /// Segments of a code written with ASCII digits and dots only: `[]` when
+    /// such text is not a valid code, `nil` when the text has anything else
+    /// (spaces to trim, or not a code at all).
+    private static func segments(ofPlain text: String) -> [String]? {
+        var copy = text
+        return copy.withUTF8 { bytes -> [String]? in
+            guard !bytes.isEmpty, bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }) else { return nil }
+            var segments: [String] = []
+            segments.reserveCapacity(4)
+            if bytes.contains(0x2E) {
+                var start = 0
+                for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x2E {
+                    let level = segments.count
+                    guard level < 4, i - start == RegionLevel.allCases[level].segmentLength else { return [] }
+                    segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                    start = i + 1
+                }
+            } else {
+                var start = 0
+                for level in RegionLevel.allCases where start < bytes.count {
+                    let end = start + level.segmentLength
+                    guard end <= bytes.count else { return [] }
+                    segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                    start = end
+                }
+                guard start == bytes.count else { return [] }
+            }
+            return segments
+        }
     }
 
     private init(trusted segments: [String]) { self.segments = segments }

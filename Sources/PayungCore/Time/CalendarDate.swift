@@ -35,7 +35,23 @@ public struct CalendarDate: Hashable, Comparable, Sendable {
 
     /// `YYYY-MM-DD`.
     public var iso: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        guard (0...9999).contains(year) else { return String(format: "%04d-%02d-%02d", year, month, day) }
+        // Written by hand: `String(format:)` was a tenth of a million-row import.
+        return String(unsafeUninitializedCapacity: 10) { out in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var v = value
+                for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            out[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            out[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            return 10
+        }
     }
 
     /// Parses `YYYY-MM-DD`; `nil` for anything else or a date that does not exist.
