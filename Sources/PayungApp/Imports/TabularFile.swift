@@ -44,16 +44,29 @@ struct TabularFile {
     /// Decodes text (UTF-8, else Windows-1252), picks the delimiter from the
     /// first non-empty line, and drops rows with nothing in them.
     static func csvRows(_ data: Data) -> [Row] {
-        var bytes = data
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        let utf8 = String(data: bytes, encoding: .utf8)
-        let text = utf8 ?? String(data: bytes, encoding: .windowsCP1252) ?? String(decoding: bytes, as: UTF8.self)
-        let normalised = Data(text.utf8)
-        let firstLine = text.split(whereSeparator: \.isNewline).first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
-        let delimiter = delimiterOf(String(firstLine))
-        return CSVReader(data: normalised, delimiter: delimiter).compactMap { row in
-            row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) ? nil : Row(line: row.line, cells: row.fields)
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if String(validating: bytes, as: UTF8.self) == nil {
+            let text = String(data: Data(bytes), encoding: .windowsCP1252) ?? String(decoding: bytes, as: UTF8.self)
+            bytes = Array(text.utf8)
         }
+        let delimiter = delimiterOf(firstLine(of: bytes))
+        return CSVReader(bytes: bytes, delimiter: delimiter).compactMap { row in
+            row.fields.allSatisfy(\.trimmedQuickly.isEmpty) ? nil : Row(line: row.line, cells: row.fields)
+        }
+    }
+
+    /// The first line with something other than spaces in it.
+    static func firstLine(of bytes: [UInt8]) -> String {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r") { end += 1 }
+            let line = String(decoding: bytes[start..<end], as: UTF8.self)
+            if !line.trimmedQuickly.isEmpty { return line }
+            start = end + 1
+        }
+        return ""
     }
 
     /// Semicolon when it outnumbers commas outside quotes (Excel with an

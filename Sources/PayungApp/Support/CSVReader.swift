@@ -14,9 +14,11 @@ struct CSVReader: Sequence {
     let delimiter: UInt8
 
     init(data: Data, delimiter: UInt8 = UInt8(ascii: ",")) {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        self.bytes = bytes
+        self.init(bytes: [UInt8](data), delimiter: delimiter)
+    }
+
+    init(bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         self.delimiter = delimiter
     }
 
@@ -35,15 +37,45 @@ struct CSVReader: Sequence {
 
         mutating func next() -> Row? {
             guard position < bytes.count else { return nil }
+            return bytes.withUnsafeBufferPointer { nextRow($0) }
+        }
+
+        private mutating func nextRow(_ bytes: UnsafeBufferPointer<UInt8>) -> Row {
             let startLine = line
             var fields: [String] = []
-            var field: [UInt8] = []
-            var inQuotes = false
             let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-            while position < bytes.count {
+            while true {
+                // One field: unquoted ones are cut straight from the bytes.
+                if position < bytes.count, bytes[position] == quote {
+                    fields.append(quotedField(bytes))
+                } else {
+                    let start = position
+                    while position < bytes.count, bytes[position] != delimiter, bytes[position] != lf, bytes[position] != cr {
+                        position += 1
+                    }
+                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+                }
+                guard position < bytes.count else { return Row(line: startLine, fields: fields) }
                 let byte = bytes[position]
                 position += 1
+                if byte == delimiter { continue }
+                if byte == cr, position < bytes.count, bytes[position] == lf { position += 1 }
+                line += 1
+                return Row(line: startLine, fields: fields)
+            }
+        }
+
+        /// A field starting with a quote: doubled quotes and line breaks
+        /// inside; anything after the closing quote up to the delimiter is kept.
+        private mutating func quotedField(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+            var field: [UInt8] = []
+            var inQuotes = true
+            position += 1
+            while position < bytes.count {
+                let byte = bytes[position]
                 if inQuotes {
+                    position += 1
                     if byte == quote {
                         if position < bytes.count, bytes[position] == quote {
                             field.append(quote)
@@ -55,22 +87,14 @@ struct CSVReader: Sequence {
                         if byte == lf { line += 1 }
                         field.append(byte)
                     }
-                } else if byte == quote, field.isEmpty {
-                    inQuotes = true
-                } else if byte == delimiter {
-                    fields.append(String(decoding: field, as: UTF8.self))
-                    field.removeAll(keepingCapacity: true)
-                } else if byte == lf || byte == cr {
-                    if byte == cr, position < bytes.count, bytes[position] == lf { position += 1 }
-                    line += 1
-                    fields.append(String(decoding: field, as: UTF8.self))
-                    return Row(line: startLine, fields: fields)
+                } else if byte == delimiter || byte == lf || byte == cr {
+                    break
                 } else {
+                    position += 1
                     field.append(byte)
                 }
             }
-            fields.append(String(decoding: field, as: UTF8.self))
-            return Row(line: startLine, fields: fields)
+            return String(decoding: field, as: UTF8.self)
         }
     }
 }
