@@ -4,9 +4,9 @@ import PayungCore
 import SQLKit
 
 /// Writes the valid rows of an import in one transaction through
-/// `BulkInsert` (COPY on PostgreSQL): new workers, their heirs, changed
-/// workers, new proposals and their first event, and one audit row for the
-/// whole import.
+/// `BulkInsert` (COPY on PostgreSQL, one prepared statement on SQLite): new
+/// workers, their heirs, changed workers, new proposals and their first
+/// event, and one audit row for the whole import.
 struct ImportWriter {
     let db: any Database
     let now: Date
@@ -15,77 +15,88 @@ struct ImportWriter {
                summary: ImportSummary) async throws {
         let proposer = actor.flatMap { UUID(uuidString: $0.userID) }
         try await db.transaction { tx in
-            var ids = TimeOrderedUUIDs()
-            var workerIDs: [String: UUID] = [:]
-            var newWorkers: [(id: UUID, row: WorkerRow)] = []
-            var heirs: [(id: UUID, workerID: UUID, heir: HeirInput)] = []
-            for p in planned {
-                if let existing = p.existing {
-                    workerIDs[p.nik.digits] = existing.id
-                    let snapshot = p.worker.snapshot
-                    if existing.snapshot != snapshot {
-                        try await updateWorker(existing.id, p, on: tx)
-                        try await AuditTrail(db: tx, now: now).record(AuditEntry(
-                            action: "worker.update", entity: "worker", entityID: existing.id.uuidString,
-                            regionCode: p.location.village.dotted,
-                            changes: AuditTrail.diff(old: existing.snapshot, new: snapshot), note: "import line \(p.line)"), by: auditActor)
-                    }
-                } else {
-                    let id = ids.next()
-                    workerIDs[p.nik.digits] = id
-                    newWorkers.append((id, p.worker))
-                    for heir in p.input.heirs ?? [] { heirs.append((ids.next(), id, heir)) }
-                }
-            }
-            let now = self.now
-            try await BulkInsert.insert(
-                into: "workers",
-                columns: ["id", "nik", "name", "kk", "birth_place", "birth_date", "sex", "village_code", "rt", "rw", "street", "phone",
-                          "occupation_code", "monthly_income", "disability", "welfare_decile", "created_at", "updated_at"],
-                count: newWorkers.count, on: tx
-            ) { [newWorkers] i, row in
-                let (id, w) = newWorkers[i]
-                row.uuid(id); row.text(w.nik); row.text(w.name); row.text(w.kk); row.text(w.birthPlace); row.text(w.birthDate)
-                row.text(w.sex); row.text(w.villageCode); row.text(w.rt); row.text(w.rw); row.text(w.street); row.text(w.phone)
-                row.text(w.occupationCode); row.int(w.monthlyIncome); row.text(w.disability); row.int(w.welfareDecile)
-                row.date(now); row.date(now)
-            }
-            try await BulkInsert.insert(
-                into: "heirs", columns: ["id", "worker_id", "name", "relation", "nik", "phone"], count: heirs.count, on: tx
-            ) { [heirs] i, row in
-                let (id, workerID, heir) = heirs[i]
-                row.uuid(id); row.uuid(workerID); row.text(heir.name); row.text(heir.relation); row.text(heir.nik); row.text(heir.phone)
-            }
-            let programID = program.id!
-            let proposals = planned.filter { $0.existing?.proposals[programID] == nil }
-                .map { (id: ids.next(), eventID: ids.next(), workerID: workerIDs[$0.nik.digits]!, village: $0.location.village.dotted, rt: $0.location.rt, rw: $0.location.rw, line: $0.line) }
-            let submitted = ProposalStatus.submitted.rawValue
-            try await BulkInsert.insert(
-                into: "proposals",
-                columns: ["id", "program_id", "worker_id", "status", "village_code", "rt", "rw", "proposed_by", "created_at",
-                          "submitted_at", "updated_at", "warnings_confirmed"],
-                count: proposals.count, on: tx
-            ) { [proposals] i, row in
-                let p = proposals[i]
-                row.uuid(p.id); row.uuid(programID); row.uuid(p.workerID); row.text(submitted); row.text(p.village)
-                row.text(p.rt); row.text(p.rw); row.uuid(proposer); row.date(now); row.date(now); row.date(now)
-                row.bool(true)
-            }
-            let actorID = auditActor.userID, actorName = auditActor.username
-            let draft = ProposalStatus.draft.rawValue
-            try await BulkInsert.insert(
-                into: "proposal_events",
-                columns: ["id", "proposal_id", "at", "actor_user_id", "actor_username", "action", "from_status", "to_status", "note"],
-                count: proposals.count, on: tx
-            ) { [proposals] i, row in
-                let p = proposals[i]
-                row.uuid(p.eventID); row.uuid(p.id); row.date(now); row.uuid(actorID); row.text(actorName); row.text("import")
-                row.text(draft); row.text(submitted); row.text("baris \(p.line)")
+            try await BulkInsert.withLargeCache(on: tx, rows: planned.count) {
+                try await write(planned, programID: program.id!, proposer: proposer, by: auditActor, on: tx)
             }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "import.proposals", entity: "program", entityID: program.id!.uuidString, regionCode: program.regencyCode,
                 note: "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),
                 by: auditActor)
+        }
+    }
+
+    private func write(_ planned: [ProposalImporter.Planned], programID: UUID, proposer: UUID?, by auditActor: AuditActor,
+                       on tx: any Database) async throws {
+        var ids = TimeOrderedUUIDs()
+        var newWorkers: [(id: UUID, row: WorkerRow)] = []
+        var heirs: [(id: UUID, workerID: UUID, heir: HeirInput)] = []
+        var proposals: [(id: UUID, eventID: UUID, workerID: UUID, village: String, rt: String?, rw: String?, line: Int)] = []
+        newWorkers.reserveCapacity(planned.count)
+        heirs.reserveCapacity(planned.count)
+        proposals.reserveCapacity(planned.count)
+        for p in planned {
+            let workerID: UUID
+            if let existing = p.existing {
+                workerID = existing.id
+                let snapshot = p.worker.snapshot
+                if existing.snapshot != snapshot {
+                    try await updateWorker(existing.id, p, on: tx)
+                    try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                        action: "worker.update", entity: "worker", entityID: existing.id.uuidString,
+                        regionCode: p.location.village.dotted,
+                        changes: AuditTrail.diff(old: existing.snapshot, new: snapshot), note: "import line \(p.line)"), by: auditActor)
+                }
+            } else {
+                workerID = ids.next()
+                newWorkers.append((workerID, p.worker))
+                for heir in p.input.heirs ?? [] { heirs.append((ids.next(), workerID, heir)) }
+            }
+            if p.existing?.proposals[programID] == nil {
+                proposals.append((ids.next(), ids.next(), workerID, p.worker.villageCode ?? p.location.village.dotted,
+                                  p.location.rt, p.location.rw, p.line))
+            }
+        }
+        let now = self.now
+        try await BulkInsert.insert(
+            into: "workers",
+            columns: ["id", "nik", "name", "kk", "birth_place", "birth_date", "sex", "village_code", "rt", "rw", "street", "phone",
+                      "occupation_code", "monthly_income", "disability", "welfare_decile", "created_at", "updated_at"],
+            count: newWorkers.count, on: tx
+        ) { [newWorkers] i, row in
+            let (id, w) = newWorkers[i]
+            row.uuid(id); row.text(w.nik); row.text(w.name); row.text(w.kk); row.text(w.birthPlace); row.text(w.birthDate)
+            row.text(w.sex); row.text(w.villageCode); row.text(w.rt); row.text(w.rw); row.text(w.street); row.text(w.phone)
+            row.text(w.occupationCode); row.int(w.monthlyIncome); row.text(w.disability); row.int(w.welfareDecile)
+            row.date(now); row.date(now)
+        }
+        try await BulkInsert.insert(
+            into: "heirs", columns: ["id", "worker_id", "name", "relation", "nik", "phone"], count: heirs.count, on: tx
+        ) { [heirs] i, row in
+            let (id, workerID, heir) = heirs[i]
+            row.uuid(id); row.uuid(workerID); row.text(heir.name); row.text(heir.relation); row.text(heir.nik); row.text(heir.phone)
+        }
+        let submitted = ProposalStatus.submitted.rawValue
+        try await BulkInsert.insert(
+            into: "proposals",
+            columns: ["id", "program_id", "worker_id", "status", "village_code", "rt", "rw", "proposed_by", "created_at",
+                      "submitted_at", "updated_at", "warnings_confirmed"],
+            count: proposals.count, on: tx
+        ) { [proposals] i, row in
+            let p = proposals[i]
+            row.uuid(p.id); row.uuid(programID); row.uuid(p.workerID); row.text(submitted); row.text(p.village)
+            row.text(p.rt); row.text(p.rw); row.uuid(proposer); row.date(now); row.date(now); row.date(now)
+            row.bool(true)
+        }
+        let actorID = auditActor.userID, actorName = auditActor.username
+        let draft = ProposalStatus.draft.rawValue
+        try await BulkInsert.insert(
+            into: "proposal_events",
+            columns: ["id", "proposal_id", "at", "actor_user_id", "actor_username", "action", "from_status", "to_status", "note"],
+            count: proposals.count, on: tx
+        ) { [proposals] i, row in
+            let p = proposals[i]
+            row.uuid(p.eventID); row.uuid(p.id); row.date(now); row.uuid(actorID); row.text(actorName); row.text("import")
+            row.text(draft); row.text(submitted); row.text("baris \(p.line)")
         }
     }
 

@@ -32,6 +32,25 @@ enum BulkInsert {
         }
     }
 
+    /// Runs `body` with a 256 MB SQLite page cache when it writes more than
+    /// `threshold` rows. Loading a million rows updates index pages all over
+    /// the file; with the default 2 MB cache SQLite spills them to the WAL
+    /// mid-transaction and reads them back. The cache is the connection's
+    /// and returns to the default afterwards. PostgreSQL: no change (its
+    /// buffers are the server's).
+    static func withLargeCache(on db: any Database, rows: Int, threshold: Int = 20_000,
+                               _ body: () async throws -> Void) async throws {
+        guard db.kind == .sqlite, rows > threshold else { return try await body() }
+        try await db.sql.raw("PRAGMA cache_size = -262144").run()
+        do {
+            try await body()
+        } catch {
+            try? await db.sql.raw("PRAGMA cache_size = -2000").run()
+            throw error
+        }
+        try await db.sql.raw("PRAGMA cache_size = -2000").run()
+    }
+
     /// The same for rows already held as values (small inserts, tests).
     static func insert(into table: String, columns: [String], rows: [[BulkValue]], on db: any Database) async throws {
         try await insert(into: table, columns: columns, count: rows.count, on: db) { i, row in
