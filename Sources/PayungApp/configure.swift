@@ -91,5 +91,6 @@ enum Migrations {
         CreateProposals(),
         SeedOccupations(),
         CreateWorkerDocuments(),
+        CreateImportRuns(),
     ]
 }

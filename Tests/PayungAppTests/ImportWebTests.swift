@@ -63,6 +63,14 @@ struct ImportWebTests {
             let done = try await finished(app, op, applied)
             #expect(done.contains("Tersimpan"))
             #expect(try await WorkerModel.query(on: app.db).count() == 1)
+            // The proposal's history starts with the import: file, line, who.
+            let proposal = try #require(try await ProposalModel.query(on: app.db).first())
+            let run = try #require(try await ImportRunModel.find(proposal.importRunID, on: app.db))
+            #expect(run.fileName == "usulan.xlsx" && run.inserted == 1 && run.rejected == 5 && run.actorUsername == "op.pekalongan")
+            #expect(proposal.importLine == 4)
+            try await app.testing().test(.GET, "/usulan/\(proposal.id!)", headers: op.headers) { res in
+                #expect(res.body.string.contains("Impor") && res.body.string.contains("berkas usulan.xlsx, baris 4"))
+            }
             // Someone else cannot see this job.
             try await app.makeUser("op2.pekalongan", .operator, "33.75")
             let other = try await BrowserSession.login(app, "op2.pekalongan")

@@ -88,7 +88,8 @@ public enum ImportBenchmark {
                 print(String(format: "read %d rows in %.2f s", file.rows.count, Date().timeIntervalSince(started)))
             }
             let result = try await ProposalImporter(db: app.db, now: Date(), today: CalendarDate(Date()))
-                .run(file, program: program, actor: nil, by: .cli("bench"), dryRun: false, progress: TerminalProgress.reporter())
+                .run(file, program: program, fileName: csv.lastPathComponent, actor: nil, by: .cli("bench"), dryRun: false,
+                     progress: TerminalProgress.reporter())
             let timing = Timing(seconds: Date().timeIntervalSince(started), summary: result.summary)
             try await app.asyncShutdown()
             return timing

@@ -31,7 +31,8 @@ struct ImportProposalsCommand: AsyncCommand {
         }
         let file = try TabularFile.read(path: signature.file, sheet: signature.sheet)
         let result = try await ProposalImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
-            .run(file, program: program, actor: nil, by: .cli("import proposals"), dryRun: signature.dryRun,
+            .run(file, program: program, fileName: URL(fileURLWithPath: signature.file).lastPathComponent, actor: nil,
+                 by: .cli("import proposals"), dryRun: signature.dryRun,
                  progress: TerminalProgress.reporter())
         try ImportOutput.print(result, report: signature.report, console: context.console)
     }

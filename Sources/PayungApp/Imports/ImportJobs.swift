@@ -66,7 +66,7 @@ actor ImportJobs {
                         throw ImportError.programNotFound("?")
                     }
                     result = try await ProposalImporter(db: app.db, now: now, today: today)
-                        .run(file, program: program, actor: actor, by: auditActor, dryRun: job.dryRun, explicit: job.explicit, progress: progress)
+                        .run(file, program: program, fileName: job.fileName, actor: actor, by: auditActor, dryRun: job.dryRun, explicit: job.explicit, progress: progress)
                 case .registry:
                     result = try await RegistryImporter(db: app.db, now: now, today: today).run(file, dryRun: job.dryRun, by: auditActor)
                 case .bpjsResult:

@@ -5,32 +5,35 @@ import SQLKit
 
 /// Writes the valid rows of an import in one transaction through
 /// `BulkInsert` (COPY on PostgreSQL, one prepared statement on SQLite): new
-/// workers, their heirs, changed workers, new proposals and their first
-/// event, and one audit row for the whole import.
+/// workers, their heirs, changed workers, new proposals pointing at the
+/// import run (their first history entry), the run itself, and one audit
+/// row for the whole import.
 struct ImportWriter {
     let db: any Database
     let now: Date
 
-    func apply(_ planned: [ProposalImporter.Planned], program: ProgramModel, actor: Actor?, by auditActor: AuditActor,
-               summary: ImportSummary) async throws {
+    func apply(_ planned: [ProposalImporter.Planned], program: ProgramModel, fileName: String, actor: Actor?,
+               by auditActor: AuditActor, summary: ImportSummary) async throws {
         let proposer = actor.flatMap { UUID(uuidString: $0.userID) }
         try await db.transaction { tx in
+            let run = ImportRunModel(kind: "proposals", programID: program.id, fileName: fileName, by: auditActor, at: now, summary: summary)
+            try await run.create(on: tx)
             try await BulkInsert.withLargeCache(on: tx, rows: planned.count) {
-                try await write(planned, programID: program.id!, proposer: proposer, by: auditActor, on: tx)
+                try await write(planned, programID: program.id!, runID: run.id!, proposer: proposer, by: auditActor, on: tx)
             }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "import.proposals", entity: "program", entityID: program.id!.uuidString, regionCode: program.regencyCode,
-                note: "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),
+                note: "\(fileName) (import run \(run.id!.uuidString)): \(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),
                 by: auditActor)
         }
     }
 
-    private func write(_ planned: [ProposalImporter.Planned], programID: UUID, proposer: UUID?, by auditActor: AuditActor,
+    private func write(_ planned: [ProposalImporter.Planned], programID: UUID, runID: UUID, proposer: UUID?, by auditActor: AuditActor,
                        on tx: any Database) async throws {
         var ids = TimeOrderedUUIDs()
         var newWorkers: [(id: UUID, row: WorkerRow)] = []
         var heirs: [(id: UUID, workerID: UUID, heir: HeirInput)] = []
-        var proposals: [(id: UUID, eventID: UUID, workerID: UUID, village: String, rt: String?, rw: String?, line: Int)] = []
+        var proposals: [(id: UUID, workerID: UUID, village: String, rt: String?, rw: String?, line: Int)] = []
         newWorkers.reserveCapacity(planned.count)
         heirs.reserveCapacity(planned.count)
         proposals.reserveCapacity(planned.count)
@@ -52,7 +55,7 @@ struct ImportWriter {
                 for heir in p.input.heirs ?? [] { heirs.append((ids.next(), workerID, heir)) }
             }
             if p.existing?.proposals[programID] == nil {
-                proposals.append((ids.next(), ids.next(), workerID, p.worker.villageCode ?? p.location.village.dotted,
+                proposals.append((ids.next(), workerID, p.worker.villageCode ?? p.location.village.dotted,
                                   p.location.rt, p.location.rw, p.line))
             }
         }
@@ -79,24 +82,13 @@ struct ImportWriter {
         try await BulkInsert.insert(
             into: "proposals",
             columns: ["id", "program_id", "worker_id", "status", "village_code", "rt", "rw", "proposed_by", "created_at",
-                      "submitted_at", "updated_at", "warnings_confirmed"],
+                      "submitted_at", "updated_at", "warnings_confirmed", "import_run_id", "import_line"],
             count: proposals.count, on: tx
         ) { [proposals] i, row in
             let p = proposals[i]
             row.uuid(p.id); row.uuid(programID); row.uuid(p.workerID); row.text(submitted); row.text(p.village)
             row.text(p.rt); row.text(p.rw); row.uuid(proposer); row.date(now); row.date(now); row.date(now)
-            row.bool(true)
-        }
-        let actorID = auditActor.userID, actorName = auditActor.username
-        let draft = ProposalStatus.draft.rawValue
-        try await BulkInsert.insert(
-            into: "proposal_events",
-            columns: ["id", "proposal_id", "at", "actor_user_id", "actor_username", "action", "from_status", "to_status", "note"],
-            count: proposals.count, on: tx
-        ) { [proposals] i, row in
-            let p = proposals[i]
-            row.uuid(p.eventID); row.uuid(p.id); row.date(now); row.uuid(actorID); row.text(actorName); row.text("import")
-            row.text(draft); row.text(submitted); row.text("baris \(p.line)")
+            row.bool(true); row.uuid(runID); row.int(p.line)
         }
     }
 

@@ -22,7 +22,7 @@ struct ProposalImporter {
         let existing: ImportContext.ExistingWorker?
     }
 
-    func run(_ file: TabularFile, program: ProgramModel, actor: Actor?, by auditActor: AuditActor, dryRun: Bool,
+    func run(_ file: TabularFile, program: ProgramModel, fileName: String = "", actor: Actor?, by auditActor: AuditActor, dryRun: Bool,
              explicit: [String: ImportField] = [:], progress: ImportProgress? = nil) async throws -> ImportResult {
         let started = Date()
         guard let mapping = ColumnMapping.detect(file.rows, required: [.nik, .name], explicit: explicit) else {
@@ -78,7 +78,7 @@ struct ProposalImporter {
         }
         let judged = Date()
         if !dryRun, !planned.isEmpty {
-            try await ImportWriter(db: db, now: now).apply(planned, program: program, actor: actor, by: auditActor, summary: result.summary)
+            try await ImportWriter(db: db, now: now).apply(planned, program: program, fileName: fileName, actor: actor, by: auditActor, summary: result.summary)
         }
         result.summary.seconds = Date().timeIntervalSince(started)
         if ProcessInfo.processInfo.environment["PAYUNG_IMPORT_TIMING"] == "1" {

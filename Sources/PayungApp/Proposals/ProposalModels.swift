@@ -28,6 +28,9 @@ final class ProposalModel: Model, @unchecked Sendable {
     @OptionalField(key: "last_note") var lastNote: String?
     /// Carried over from the previous program without re-proposal.
     @OptionalField(key: "continued_from") var continuedFrom: UUID?
+    /// The import that created this proposal, and the line of the file.
+    @OptionalField(key: "import_run_id") var importRunID: UUID?
+    @OptionalField(key: "import_line") var importLine: Int?
 
     init() {}
 }

@@ -187,11 +187,17 @@ extension ProposalWebController {
         }
         let actions = ProposalWorkflow.available(from: proposal.statusValue, actor: actor, at: proposal.location!)
         let present = Set(try await WorkerDocumentModel.query(on: req.db).filter(\.$workerID == worker.id!).field(\.$id).field(\.$kind).all().map(\.kind))
-        let events = try await ProposalEventModel.query(on: req.db).filter(\.$proposalID == id).sort(\.$at).all().map { e in
+        var events = try await ProposalEventModel.query(on: req.db).filter(\.$proposalID == id).sort(\.$at).all().map { e in
             DetailContext.Event(at: CalendarDate(e.at).indonesian, actor: e.actorUsername,
                                 action: ProposalAction(rawValue: e.action)?.indonesianName ?? e.action,
                                 to: ProposalStatus(rawValue: e.toStatus)?.indonesianName ?? e.toStatus,
                                 note: [e.reason, e.note].compactMap { $0 }.joined(separator: ": "))
+        }
+        if let runID = proposal.importRunID, let run = try await ImportRunModel.find(runID, on: req.db) {
+            let source = [run.fileName.isEmpty ? nil : "berkas \(run.fileName)", proposal.importLine.map { "baris \($0)" }]
+            events.insert(DetailContext.Event(at: CalendarDate(run.at).indonesian, actor: run.actorUsername, action: "Impor",
+                                              to: ProposalStatus.submitted.indonesianName,
+                                              note: source.compactMap { $0 }.joined(separator: ", ")), at: 0)
         }
         let context = DetailContext(
             page: PageContext(title: worker.name, request: req),
