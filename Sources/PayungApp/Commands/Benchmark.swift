@@ -24,22 +24,29 @@ public enum ImportBenchmark {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) }
         let sqlite = try await timeImport(csv: csv, location: .sqliteFile(sqlitePath))
         let sqliteFloor = try floorSQLite(csv: csv, directory: directory)
-        lines.append(row("SQLite", rows, sqlite, sqliteFloor))
+        let sqliteSchemaFloor = try SchemaFloor.sqlite(benchDB: sqlitePath, directory: directory)
+        lines.append(row("SQLite", rows, sqlite, sqliteFloor, sqliteSchemaFloor))
         if let url = ProcessInfo.processInfo.environment["PAYUNG_BENCH_POSTGRES_URL"] {
             let pg = try await timeImport(csv: csv, location: .postgres(url))
             let pgFloor = try floorPostgres(csv: csv, url: url)
-            lines.append(row("PostgreSQL", rows, pg, pgFloor))
+            let pgSchemaFloor = try SchemaFloor.postgres(url: url, directory: directory)
+            lines.append(row("PostgreSQL", rows, pg, pgFloor, pgSchemaFloor))
         } else {
             lines.append("PostgreSQL: skipped (set PAYUNG_BENCH_POSTGRES_URL to a database the benchmark may fill)")
         }
-        print("\n| database | rows | Payung import (s) | rows/s | floor (s) | Payung / floor |\n|---|---|---|---|---|---|")
+        print("""
+
+            | database | rows | Payung import (s) | rows/s | floor: file into one table (s) | Payung / floor | same rows into Payung's tables (s) | Payung / that |
+            |---|---|---|---|---|---|---|---|
+            """)
         for line in lines { print(line) }
     }
 
     struct Timing { let seconds: Double; let summary: ImportSummary }
 
-    static func row(_ name: String, _ rows: Int, _ t: Timing, _ floor: Double) -> String {
-        String(format: "| %@ | %d | %.1f | %.0f | %.1f | %.2fx |", name, rows, t.seconds, Double(rows) / t.seconds, floor, t.seconds / floor)
+    static func row(_ name: String, _ rows: Int, _ t: Timing, _ floor: Double, _ schemaFloor: Double) -> String {
+        String(format: "| %@ | %d | %.1f | %.0f | %.1f | %.2fx | %.1f | %.2fx |", name, rows, t.seconds, Double(rows) / t.seconds, floor,
+               t.seconds / floor, schemaFloor, t.seconds / schemaFloor)
             + " (\(t.summary.inserted) new, \(t.summary.rejected) rejected)"
     }
 
@@ -121,16 +128,28 @@ public enum ImportBenchmark {
     }
 
     static func timed(_ tool: String, _ arguments: [String], stdin: String?) throws -> Double {
+        let started = Date()
+        _ = try output(tool, arguments, stdin: stdin)
+        return Date().timeIntervalSince(started)
+    }
+
+    /// Runs a tool and returns what it printed; fails when it exits non-zero.
+    @discardableResult
+    static func output(_ tool: String, _ arguments: [String], stdin: String?) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
-        let input = Pipe()
+        let input = Pipe(), out = Pipe()
         if stdin != nil { process.standardInput = input }
+        process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        let started = Date()
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)); try input.fileHandleForWriting.close() }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Date().timeIntervalSince(started)
+        guard process.terminationStatus == 0 else {
+            throw CommandFailure("\(tool) \(arguments.prefix(2).joined(separator: " ")) exited with \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }
