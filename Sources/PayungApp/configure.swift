@@ -65,6 +65,7 @@ func registerRoutes(_ app: Application) {
     WorkerDocumentController().register(protected: protected)
     ImportController().register(protected: protected)
     ExportController().register(protected: protected)
+    ImportAPIController().register(api: api)
 }
 
 func registerCommands(_ app: Application) {

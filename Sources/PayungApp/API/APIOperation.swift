@@ -33,6 +33,14 @@ struct APIOperation: Sendable {
     var successStatus: Int = 200
     /// Error statuses besides the ones every operation can answer.
     var errors: [Int] = []
+    /// The request body is a spreadsheet (XLSX or CSV bytes), not JSON.
+    var spreadsheetBody = false
+    /// The success response is a spreadsheet download, not JSON.
+    var spreadsheetResponse = false
+
+    /// Largest spreadsheet accepted as a request body: a million-row CSV is about 85 MB.
+    static let spreadsheetMaxSize: ByteCount = "100mb"
+    static let spreadsheetMediaTypes = ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"]
 
     /// Vapor path components: `{code}` becomes the parameter `:code`.
     var pathComponents: [PathComponent] {
@@ -64,7 +72,8 @@ struct APIRouter {
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) {
         let routes = operation.access == .public ? publicRoutes : protectedRoutes
-        routes.on(operation.method, operation.pathComponents, use: handler)
+        let body: HTTPBodyStreamStrategy = operation.spreadsheetBody ? .collect(maxSize: APIOperation.spreadsheetMaxSize) : .collect
+        routes.on(operation.method, operation.pathComponents, body: body, use: handler)
         app.apiOperations.append(operation)
     }
 }

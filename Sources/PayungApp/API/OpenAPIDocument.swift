@@ -41,12 +41,15 @@ enum OpenAPIDocument {
             ["name": .string(q.name), "in": "query", "required": .bool(q.required),
              "description": .string(q.description), "schema": q.schema]
         }
+        let file: JSON = ["schema": ["type": "string", "format": "binary"]]
+        let spreadsheet = JSON.object(Dictionary(uniqueKeysWithValues: APIOperation.spreadsheetMediaTypes.map { ($0, file) }))
         var responses: [String: JSON] = [
-            String(op.successStatus): ["description": "OK", "content": ["application/json": ["schema": Schema.ref(op.response)]]],
+            String(op.successStatus): ["description": "OK",
+                                       "content": op.spreadsheetResponse ? spreadsheet : ["application/json": ["schema": Schema.ref(op.response)]]],
         ]
         var errorStatuses = Set(op.errors)
         if op.access == .authenticated { errorStatuses.insert(401) }
-        if op.requestBody != nil { errorStatuses.formUnion([400, 422]) }
+        if op.requestBody != nil || op.spreadsheetBody { errorStatuses.formUnion([400, 422]) }
         for status in errorStatuses.sorted() {
             responses[String(status)] = ["description": .string(HTTPResponseStatus(statusCode: status).reasonPhrase),
                                          "content": ["application/json": ["schema": Schema.ref("Error")]]]
@@ -60,6 +63,8 @@ enum OpenAPIDocument {
         if !parameters.isEmpty { result["parameters"] = .array(parameters) }
         if let body = op.requestBody {
             result["requestBody"] = ["required": true, "content": ["application/json": ["schema": Schema.ref(body)]]]
+        } else if op.spreadsheetBody {
+            result["requestBody"] = ["required": true, "description": "The file as it is, XLSX or CSV", "content": spreadsheet]
         }
         if op.access == .public { result["security"] = [] }
         return .object(result)

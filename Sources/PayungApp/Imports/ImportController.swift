@@ -8,7 +8,7 @@ import Vapor
 struct ImportController {
     func register(protected web: any RoutesBuilder) {
         web.get(WebPath.imports.components, use: form)
-        web.on(.POST, WebPath.imports.components, body: .collect(maxSize: "50mb"), use: upload)
+        web.on(.POST, WebPath.imports.components, body: .collect(maxSize: APIOperation.spreadsheetMaxSize), use: upload)
         web.get(WebPath.imports.components + [":id"], use: show)
         web.post(WebPath.imports.components + [":id", "terapkan"], use: apply)
         web.post(WebPath.imports.components + [":id", "pemetaan"], use: remap)

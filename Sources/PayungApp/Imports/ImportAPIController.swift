@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+/// Imports and exports over the API, for scripts and other systems: the
+/// file is the request body (XLSX or CSV as it is) and the answer is the
+/// import's summary with every rejected row as JSON; exports answer with
+/// the file. The same importers, checks and audit rows as the pages and
+/// the CLI. An import over the API runs while the request waits (a
+/// million-row CSV takes about half a minute).
+struct ImportAPIController {
+    static let importQuery: [APIOperation.QueryParameter] = [
+        .init(name: "dryRun", description: "true: check every row and report, write nothing", schema: Schema.boolean),
+        .init(name: "sheet", description: "XLSX sheet to read (default: the first)", schema: Schema.string()),
+        .init(name: "fileName", description: "Name recorded with the import run", schema: Schema.string()),
+    ]
+    static let exportQuery: [APIOperation.QueryParameter] = [
+        .init(name: "format", description: "xlsx (default) or csv", schema: Schema.string(values: ["xlsx", "csv"])),
+    ]
+
+    static let proposals = APIOperation(
+        method: .POST, path: "/api/v1/programs/{id}/imports", operationID: "importProposals",
+        summary: "Import a roster of proposals: each row checked like the form, valid rows in one transaction",
+        tag: "Import", query: importQuery, response: "ImportResult", errors: [403, 404, 413], spreadsheetBody: true)
+    static let registry = APIOperation(
+        method: .POST, path: "/api/v1/registry/imports", operationID: "importRegistry",
+        summary: "Import a registry roster (NIK and name at least): upsert by NIK",
+        tag: "Import", query: importQuery, response: "ImportResult", errors: [403, 413], spreadsheetBody: true)
+    static let bpjsResults = APIOperation(
+        method: .POST, path: "/api/v1/programs/{id}/bpjs-results", operationID: "importBPJSResults",
+        summary: "Import BPJS's answer to a registration batch: KPJ and start date, or the refusal reason",
+        tag: "Import", query: importQuery, response: "ImportResult", errors: [403, 404, 413], spreadsheetBody: true)
+    static let exportProposals = APIOperation(
+        method: .GET, path: "/api/v1/programs/{id}/export", operationID: "exportProposals",
+        summary: "The proposal list of a program as XLSX or CSV (NIK masked unless the caller may export personal data)",
+        tag: "Import", query: exportQuery + [.init(name: "status", description: "Only proposals in this status",
+                                                   schema: Schema.string(values: ProposalStatus.allCases.map(\.rawValue)))],
+        response: "File", errors: [403, 404, 422], spreadsheetResponse: true)
+    static let bpjsBatch = APIOperation(
+        method: .GET, path: "/api/v1/programs/{id}/bpjs-batch", operationID: "exportBPJSBatch",
+        summary: "The BPJS registration batch: approved participants not yet registered",
+        tag: "Import", query: exportQuery + [.init(name: "segment", description: "BPJS segment code (default SG)", schema: Schema.string())],
+        response: "File", errors: [403, 404, 422], spreadsheetResponse: true)
+
+    func register(api: APIRouter) {
+        api.app.addAPISchemas(Self.schemas)
+        api.on(Self.proposals) { req in
+            let actor = try req.requireActor(allowedTo: .importExport)
+            let program = try await Self.program(req, actor: actor, for: .importExport)
+            let file = try Self.file(req)
+            let result = try await ProposalImporter(db: req.db, now: req.application.clock.now(), today: req.today)
+                .run(file, program: program, fileName: Self.fileName(req), actor: actor, by: req.auditActor, dryRun: Self.dryRun(req))
+            return ImportResultDTO(result)
+        }
+        api.on(Self.registry) { req in
+            _ = try req.requireActor(allowedTo: .importExport)
+            let file = try Self.file(req)
+            let result = try await RegistryImporter(db: req.db, now: req.application.clock.now(), today: req.today)
+                .run(file, dryRun: Self.dryRun(req), by: req.auditActor)
+            return ImportResultDTO(result)
+        }
+        api.on(Self.bpjsResults) { req in
+            let actor = try req.requireActor(allowedTo: .importExport)
+            let program = try await Self.program(req, actor: actor, for: .importExport)
+            let file = try Self.file(req)
+            let result = try await BPJSResultImport(db: req.db, now: req.application.clock.now(), today: req.today)
+                .run(file, program: program, by: req.auditActor, dryRun: Self.dryRun(req))
+            return ImportResultDTO(result)
+        }
+        api.on(Self.exportProposals) { req in
+            let actor = try req.requireActor()
+            let id = try req.uuidParameter("id", thing: "Program")
+            guard let program = try await ProgramModel.find(id, on: req.db), ProgramAPIController.visible(program, to: actor) else {
+                throw AppError.notFound("Program")
+            }
+            return try await ExportController.proposalList(program, actor: actor, req)
+        }
+        api.on(Self.bpjsBatch) { req in
+            try await ExportController.bpjsBatch(req.uuidParameter("id", thing: "Program"), req)
+        }
+    }
+
+    private static func program(_ req: Request, actor: Actor, for action: Action) async throws -> ProgramModel {
+        let id = try req.uuidParameter("id", thing: "Program")
+        guard let program = try await ProgramModel.find(id, on: req.db),
+              AccessPolicy.may(actor, action, in: RegionCode(program.regencyCode)!) else { throw AppError.notFound("Program") }
+        return program
+    }
+
+    private static func file(_ req: Request) throws -> TabularFile {
+        guard let body = req.body.data, body.readableBytes > 0 else {
+            throw AppError.invalid("file_missing", "Kirim berkas XLSX atau CSV sebagai isi permintaan.")
+        }
+        return try TabularFile.read(data: Data(buffer: body), fileName: fileName(req), sheet: try? req.query.get(String.self, at: "sheet"))
+    }
+
+    private static func fileName(_ req: Request) -> String {
+        (try? req.query.get(String.self, at: "fileName")) ?? "api"
+    }
+
+    private static func dryRun(_ req: Request) -> Bool {
+        (try? req.query.get(Bool.self, at: "dryRun")) ?? false
+    }
+
+    static let schemas: [String: JSON] = [
+        "ImportResult": Schema.object([
+            "summary": Schema.object([
+                "rows": Schema.integer("Data rows read"), "inserted": Schema.integer(), "updated": Schema.integer(),
+                "unchanged": Schema.integer(), "rejected": Schema.integer(), "dryRun": Schema.boolean,
+                "headerLine": Schema.integer("Line of the header row"), "seconds": ["type": "number"],
+            ]),
+            "rejections": Schema.array(Schema.object([
+                "line": Schema.integer("Line (CSV) or row (XLSX) in the file"), "column": Schema.string("Column header"),
+                "code": Schema.string("Stable reason code, e.g. nik_wrong_length"), "message": Schema.string("Reason in Bahasa Indonesia"),
+                "cells": Schema.array(Schema.string()),
+            ], required: ["line", "column", "code", "message"])),
+        ], required: ["summary", "rejections"]),
+        "File": Schema.string("The file", format: "binary"),
+    ]
+}
+
+/// What an import did, with every rejected row.
+struct ImportResultDTO: Content {
+    let summary: ImportSummary
+    let rejections: [ImportRejection]
+
+    init(_ result: ImportResult) {
+        summary = result.summary
+        rejections = result.rejections
+    }
+}
