@@ -44,26 +44,42 @@ struct ImportContext {
             context.occupationNames[o.id!] = o.name
         }
         for p in try await ProgramModel.query(on: db).all() { context.programNames[p.id!] = p.name }
-        // 5,000 NIKs per query stays under SQLite's 32,766 and PostgreSQL's
-        // 65,535 binds; tables with nothing to find are not asked.
-        let hasBPJSList = try await BPJSActiveParticipantModel.query(on: db).first() != nil
-        for chunk in Array(Set(niks)).chunked(into: 5_000) {
+        // One query finds which NIKs of the file the table holds at all; only
+        // those are loaded whole, 5,000 per query (under SQLite's 32,766 and
+        // PostgreSQL's 65,535 binds). A first import asks once and loads nothing.
+        let unique = Array(Set(niks))
+        let known = try await present(unique, in: "workers", column: "nik", on: db)
+        for chunk in known.chunked(into: 5_000) {
             let workers = try await WorkerModel.query(on: db).filter(\.$nik ~~ Array(chunk)).all()
-            if !workers.isEmpty {
-                let proposals = try await ProposalModel.query(on: db).filter(\.$workerID ~~ workers.map { $0.id! }).all()
-                var byWorker: [UUID: [UUID: ProposalStatus]] = [:]
-                for p in proposals { byWorker[p.workerID, default: [:]][p.programID] = p.statusValue }
-                for w in workers {
-                    context.existing[w.nik] = ExistingWorker(id: w.id!, snapshot: WorkerSnapshot.of(w), proposals: byWorker[w.id!] ?? [:])
-                }
+            let proposals = try await ProposalModel.query(on: db).filter(\.$workerID ~~ workers.map { $0.id! }).all()
+            var byWorker: [UUID: [UUID: ProposalStatus]] = [:]
+            for p in proposals { byWorker[p.workerID, default: [:]][p.programID] = p.statusValue }
+            for w in workers {
+                context.existing[w.nik] = ExistingWorker(id: w.id!, snapshot: WorkerSnapshot.of(w), proposals: byWorker[w.id!] ?? [:])
             }
-            if hasBPJSList {
-                for b in try await BPJSActiveParticipantModel.query(on: db).filter(\.$id ~~ Array(chunk)).all() {
-                    context.bpjsActive[b.id!] = b.segment
-                }
+        }
+        for chunk in try await present(unique, in: "bpjs_active_participants", column: "nik", on: db).chunked(into: 5_000) {
+            for b in try await BPJSActiveParticipantModel.query(on: db).filter(\.$id ~~ Array(chunk)).all() {
+                context.bpjsActive[b.id!] = b.segment
             }
         }
         return context
+    }
+
+    /// The values of `candidates` found in `table.column`, in one query with
+    /// one bind: a JSON array read by `json_each` on SQLite, a `text[]` on
+    /// PostgreSQL. Table and column are the code's own constants.
+    static func present(_ candidates: [String], in table: String, column: String, on db: any Database) async throws -> [String] {
+        guard !candidates.isEmpty else { return [] }
+        struct Found: Decodable { let value: String }
+        let query: SQLQueryString
+        if db.kind == .postgresql {
+            query = "SELECT \(ident: column) AS value FROM \(ident: table) WHERE \(ident: column) = ANY(\(bind: candidates))"
+        } else {
+            let json = String(decoding: try JSONEncoder().encode(candidates), as: UTF8.self)
+            query = "SELECT \(ident: column) AS value FROM \(ident: table) WHERE \(ident: column) IN (SELECT value FROM json_each(\(bind: json)))"
+        }
+        return try await db.sql.raw(query).all(decoding: Found.self).map(\.value)
     }
 
     /// A village from a code or, within the Pemda, a name.
