@@ -68,16 +68,19 @@ struct ImportContext {
 
     /// The values of `candidates` found in `table.column`, in one query with
     /// one bind: a JSON array read by `json_each` on SQLite, a `text[]` on
-    /// PostgreSQL. Table and column are the code's own constants.
+    /// PostgreSQL. `candidates` must hold no duplicates. Table and column
+    /// are the code's own constants.
     static func present(_ candidates: [String], in table: String, column: String, on db: any Database) async throws -> [String] {
         guard !candidates.isEmpty else { return [] }
         struct Found: Decodable { let value: String }
         let query: SQLQueryString
         if db.kind == .postgresql {
-            query = "SELECT \(ident: column) AS value FROM \(ident: table) WHERE \(ident: column) = ANY(\(bind: candidates))"
+            query = "SELECT t.\(ident: column) AS value FROM unnest(\(bind: candidates)::text[]) AS c(value) JOIN \(ident: table) t ON t.\(ident: column) = c.value"
         } else {
             let json = String(decoding: try JSONEncoder().encode(candidates), as: UTF8.self)
-            query = "SELECT \(ident: column) AS value FROM \(ident: table) WHERE \(ident: column) IN (SELECT value FROM json_each(\(bind: json)))"
+            // The JSON as the outer loop, probing the index per value (an
+            // `IN (SELECT ...)` would first copy a million values into a temporary index).
+            query = "SELECT t.\(ident: column) AS value FROM json_each(\(bind: json)) AS c JOIN \(ident: table) t ON t.\(ident: column) = c.value"
         }
         return try await db.sql.raw(query).all(decoding: Found.self).map(\.value)
     }
