@@ -121,4 +121,12 @@ struct ImportTests {
             #expect(kept.name == "Pekerja 3", "the first of two rows with one NIK is kept")
         }
     }
+
+    @Test("the JSON array of candidate values survives quotes, backslashes, control characters and accents")
+    func candidateJSON() throws {
+        let values = ["3375014506850001", "a\"b", "c\\d", "e\nf\u{1}", "André", ""]
+        let json = ImportContext.jsonArray(values)
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
+        #expect(decoded == values)
+    }
 }

@@ -77,12 +77,36 @@ struct ImportContext {
         if db.kind == .postgresql {
             query = "SELECT t.\(ident: column) AS value FROM unnest(\(bind: candidates)::text[]) AS c(value) JOIN \(ident: table) t ON t.\(ident: column) = c.value"
         } else {
-            let json = String(decoding: try JSONEncoder().encode(candidates), as: UTF8.self)
+            let json = jsonArray(candidates)
             // The JSON as the outer loop, probing the index per value (an
             // `IN (SELECT ...)` would first copy a million values into a temporary index).
             query = "SELECT t.\(ident: column) AS value FROM json_each(\(bind: json)) AS c JOIN \(ident: table) t ON t.\(ident: column) = c.value"
         }
         return try await db.sql.raw(query).all(decoding: Found.self).map(\.value)
+    }
+
+    /// `["a","b"]`, escaped by hand: `JSONEncoder` took a second for a million NIKs.
+    static func jsonArray(_ strings: [String]) -> String {
+        var out = "["
+        out.reserveCapacity(strings.count * 19 + 2)
+        for (i, string) in strings.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            if string.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                out += string
+            } else {
+                for scalar in string.unicodeScalars {
+                    switch scalar {
+                    case "\"": out += "\\\""
+                    case "\\": out += "\\\\"
+                    case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                    default: out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
     }
 
     /// A village from a code or, within the Pemda, a name.
