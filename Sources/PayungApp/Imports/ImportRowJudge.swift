@@ -132,7 +132,7 @@ struct ImportRowJudge: Sendable {
                                          "Tanggal lahir \(birth.indonesian) tidak sama dengan tanggal di NIK (\(nik.birthDate.indonesian))."))
         } else {
             input.nik = nik!.digits
-            outcome = .planned(ProposalImporter.Planned(line: row.line, nik: nik!, input: input, location: location!,
+            outcome = .planned(ProposalImporter.Planned(line: row.line, nik: nik!, heirs: input.heirs ?? [], location: location!,
                                                        worker: WorkerRow(input: input, nik: nik!), existing: existing))
         }
         return .judged(nik: nik?.digits, outcome: outcome)

@@ -52,7 +52,7 @@ struct ImportWriter {
             } else {
                 workerID = ids.next()
                 newWorkers.append((workerID, p.worker))
-                for heir in p.input.heirs ?? [] { heirs.append((ids.next(), workerID, heir)) }
+                for heir in p.heirs { heirs.append((ids.next(), workerID, heir)) }
             }
             if p.existing?.proposals[programID] == nil {
                 proposals.append((ids.next(), workerID, p.worker.villageCode ?? p.location.village.dotted,

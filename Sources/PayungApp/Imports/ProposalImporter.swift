@@ -15,7 +15,8 @@ struct ProposalImporter {
     struct Planned: Sendable {
         let line: Int
         let nik: NIK
-        let input: ProposalInput
+        /// Heirs named on the line (at most one column set today).
+        let heirs: [HeirInput]
         let location: RecordLocation
         /// The registry row this line makes.
         let worker: WorkerRow
