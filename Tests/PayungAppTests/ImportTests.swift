@@ -129,4 +129,28 @@ struct ImportTests {
         let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
         #expect(decoded == values)
     }
+
+    @Test("a big import gets a large SQLite page cache for its transaction, then the connection's own again", arguments: TestDatabase.available)
+    func importCache(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            struct CacheSize: Decodable { let cache_size: Int }
+            try await app.db.transaction { tx in
+                func size() async throws -> Int? { try await tx.sql.raw("PRAGMA cache_size").first(decoding: CacheSize.self)?.cache_size }
+                let before = tx.kind == .sqlite ? try await size() : nil
+                var ran = false
+                try await BulkInsert.withLargeCache(on: tx, rows: 100, threshold: 10) {
+                    ran = true
+                    if tx.kind == .sqlite {
+                        let during = try await size()
+                        #expect(during == -262144)
+                    }
+                }
+                #expect(ran)
+                if tx.kind == .sqlite {
+                    let after = try await size()
+                    #expect(after == before && before != nil)
+                }
+            }
+        }
+    }
 }

@@ -41,14 +41,16 @@ enum BulkInsert {
     static func withLargeCache(on db: any Database, rows: Int, threshold: Int = 20_000,
                                _ body: () async throws -> Void) async throws {
         guard db.kind == .sqlite, rows > threshold else { return try await body() }
+        struct CacheSize: Decodable { let cache_size: Int }
+        let previous = try await db.sql.raw("PRAGMA cache_size").first(decoding: CacheSize.self)?.cache_size ?? -2000
         try await db.sql.raw("PRAGMA cache_size = -262144").run()
         do {
             try await body()
         } catch {
-            try? await db.sql.raw("PRAGMA cache_size = -2000").run()
+            try? await db.sql.raw("PRAGMA cache_size = \(unsafeRaw: String(previous))").run()
             throw error
         }
-        try await db.sql.raw("PRAGMA cache_size = -2000").run()
+        try await db.sql.raw("PRAGMA cache_size = \(unsafeRaw: String(previous))").run()
     }
 
     /// The same for rows already held as values (small inserts, tests).
