@@ -75,6 +75,15 @@ struct ImportWebTests {
             try await app.makeUser("op2.pekalongan", .operator, "33.75")
             let other = try await BrowserSession.login(app, "op2.pekalongan")
             try await app.testing().test(.GET, applied, headers: other.headers) { res in #expect(res.status == .notFound) }
+            // ... but the import itself is in the history of everyone who sees the program, and of no one else.
+            try await app.testing().test(.GET, "/impor", headers: other.headers) { res in
+                #expect(res.body.string.contains("Riwayat impor") && res.body.string.contains("usulan.xlsx") && res.body.string.contains("op.pekalongan"))
+            }
+            try await app.makeUser("op.jambi", .operator, "15.71")
+            let jambi = try await BrowserSession.login(app, "op.jambi")
+            try await app.testing().test(.GET, "/impor", headers: jambi.headers) { res in
+                #expect(res.body.string.contains("Belum ada impor") && !res.body.string.contains("usulan.xlsx"))
+            }
             // The list downloads as XLSX with the NIK intact.
             try await app.testing().test(.GET, "/usulan/ekspor?format=xlsx&program=\(program.id!)", headers: op.headers) { res in
                 #expect(res.status == .ok)

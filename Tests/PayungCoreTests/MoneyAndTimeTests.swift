@@ -117,3 +117,13 @@ struct SpreadsheetValueTests {
         #expect(SpreadsheetValue.integerText("3.37501E+15") == "3.37501E+15")
     }
 }
+
+@Suite("Indonesian timestamps")
+struct IndonesianTimestampTests {
+    @Test("an instant reads as day and time in WIB, the day changing at midnight WIB")
+    func wib() {
+        // 21:58 UTC on 21 November is 04.58 on 22 November in WIB (UTC+7).
+        #expect(IndonesianTimestamp.format(Date(timeIntervalSince1970: 1_795_298_280)) == "22 November 2026 04.58 WIB")
+        #expect(IndonesianTimestamp.format(Date(timeIntervalSince1970: 1_795_269_600)) == "21 November 2026 21.00 WIB")
+    }
+}

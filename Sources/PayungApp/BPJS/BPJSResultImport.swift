@@ -12,7 +12,7 @@ struct BPJSResultImport {
     let now: Date
     let today: CalendarDate
 
-    func run(_ file: TabularFile, program: ProgramModel, by auditActor: AuditActor, dryRun: Bool) async throws -> ImportResult {
+    func run(_ file: TabularFile, program: ProgramModel, fileName: String = "", by auditActor: AuditActor, dryRun: Bool) async throws -> ImportResult {
         let started = Date()
         guard let mapping = ColumnMapping.detect(file.rows, required: [.nik]) ?? ColumnMapping.detect(file.rows, required: [.proposalID]) else {
             throw ImportError.headerNotFound(required: [.nik], seen: file.rows.first?.cells ?? [])
@@ -80,6 +80,8 @@ struct BPJSResultImport {
                                                       note: "BPJS: \(reason)", reason: nil, by: auditActor, on: tx)
                     }
                 }
+                try await ImportRunModel.record("bpjs_result", program: program.id, fileName: fileName, summary: summary,
+                                                by: auditActor, at: now, on: tx)
                 try await AuditTrail(db: tx, now: now).record(AuditEntry(
                     action: "bpjs.import_result", entity: "program", entityID: program.id!.uuidString, regionCode: program.regencyCode,
                     note: "\(summary.inserted) registered, \(summary.updated) returned, \(summary.rejected) rejected rows of \(summary.rows)"),
@@ -98,7 +100,7 @@ struct BPJSActiveImport {
     let now: Date
     let today: CalendarDate
 
-    func run(_ file: TabularFile, replace: Bool, by auditActor: AuditActor) async throws -> ImportResult {
+    func run(_ file: TabularFile, fileName: String = "", replace: Bool, by auditActor: AuditActor) async throws -> ImportResult {
         guard let mapping = ColumnMapping.detect(file.rows, required: [.nik]) else {
             throw ImportError.headerNotFound(required: [.nik], seen: file.rows.first?.cells ?? [])
         }
@@ -116,7 +118,7 @@ struct BPJSActiveImport {
         }
         result.summary.rejected = result.rejections.count
         let all = entries
-        let existing = Set(try await BPJSActiveParticipantModel.query(on: db).filter(\.$id ~~ Array(all.keys)).all().compactMap(\.id))
+        let existing = Set(try await ImportContext.present(Array(all.keys), in: "bpjs_active_participants", column: "nik", on: db))
         result.summary.inserted = all.count - existing.count
         result.summary.updated = existing.count
         let summary = result.summary
@@ -126,6 +128,7 @@ struct BPJSActiveImport {
             let now = self.now
             try await BulkInsert.insert(into: "bpjs_active_participants", columns: ["nik", "kpj", "segment", "imported_at"],
                                         rows: all.map { nik, value in [.text(nik), .text(value.0), .text(value.1), .date(now)] }, on: tx)
+            try await ImportRunModel.record("bpjs_active", program: nil, fileName: fileName, summary: summary, by: auditActor, at: now, on: tx)
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "bpjs.import_active", entity: "bpjs_active_participants",
                 note: "\(summary.rows) rows, \(all.count) NIKs\(replace ? ", list replaced" : "")"), by: auditActor)

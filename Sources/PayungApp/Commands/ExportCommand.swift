@@ -93,7 +93,8 @@ struct BPJSImportResultCommand: AsyncCommand {
         try await app.autoMigrate()
         guard let program = try await ProgramModel.query(on: app.db).filter(\.$code == code).first() else { throw CommandFailure("no program \(code)") }
         let result = try await BPJSResultImport(db: app.db, now: app.clock.now(), today: app.clock.today)
-            .run(try TabularFile.read(path: signature.file), program: program, by: .cli("bpjs import-result"), dryRun: signature.dryRun)
+            .run(try TabularFile.read(path: signature.file), program: program, fileName: URL(fileURLWithPath: signature.file).lastPathComponent,
+                 by: .cli("bpjs import-result"), dryRun: signature.dryRun)
         context.console.print("\(result.summary.inserted) registered, \(result.summary.updated) returned to the proposer.")
         try ImportOutput.print(result, report: signature.report, console: context.console)
     }
@@ -112,7 +113,8 @@ struct BPJSImportActiveCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let result = try await BPJSActiveImport(db: app.db, now: app.clock.now(), today: app.clock.today)
-            .run(try TabularFile.read(path: signature.file), replace: signature.replace, by: .cli("bpjs import-active"))
+            .run(try TabularFile.read(path: signature.file), fileName: URL(fileURLWithPath: signature.file).lastPathComponent,
+                 replace: signature.replace, by: .cli("bpjs import-active"))
         try ImportOutput.print(result, report: nil, console: context.console)
     }
 }

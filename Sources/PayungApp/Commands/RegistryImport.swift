@@ -22,7 +22,7 @@ struct ImportRegistryCommand: AsyncCommand {
         try await app.autoMigrate()
         let file = try TabularFile.read(path: signature.file, sheet: signature.sheet)
         let result = try await RegistryImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
-            .run(file, dryRun: signature.dryRun, by: .cli("import registry"))
+            .run(file, fileName: URL(fileURLWithPath: signature.file).lastPathComponent, dryRun: signature.dryRun, by: .cli("import registry"))
         try ImportOutput.print(result, report: signature.report, console: context.console)
     }
 }
@@ -32,7 +32,7 @@ struct RegistryImporter {
     let now: Date
     let today: CalendarDate
 
-    func run(_ file: TabularFile, dryRun: Bool, by auditActor: AuditActor) async throws -> ImportResult {
+    func run(_ file: TabularFile, fileName: String = "", dryRun: Bool, by auditActor: AuditActor) async throws -> ImportResult {
         let started = Date()
         guard let mapping = ColumnMapping.detect(file.rows, required: [.nik, .name]) else {
             throw ImportError.headerNotFound(required: [.nik, .name], seen: file.rows.first?.cells ?? [])
@@ -103,6 +103,7 @@ struct RegistryImporter {
                         action: "worker.update", entity: "worker", entityID: id.uuidString, regionCode: worker.villageCode,
                         changes: AuditTrail.diff(old: before, new: WorkerSnapshot.of(worker)), note: "registry import"), by: auditActor)
                 }
+                try await ImportRunModel.record("registry", program: nil, fileName: fileName, summary: summary, by: auditActor, at: now, on: tx)
                 try await AuditTrail(db: tx, now: now).record(AuditEntry(
                     action: "import.registry", entity: "workers",
                     note: "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),

@@ -57,7 +57,7 @@ struct ImportAPIController {
             _ = try req.requireActor(allowedTo: .importExport)
             let file = try Self.file(req)
             let result = try await RegistryImporter(db: req.db, now: req.application.clock.now(), today: req.today)
-                .run(file, dryRun: Self.dryRun(req), by: req.auditActor)
+                .run(file, fileName: Self.fileName(req), dryRun: Self.dryRun(req), by: req.auditActor)
             return ImportResultDTO(result)
         }
         api.on(Self.bpjsResults) { req in
@@ -65,7 +65,7 @@ struct ImportAPIController {
             let program = try await Self.program(req, actor: actor, for: .importExport)
             let file = try Self.file(req)
             let result = try await BPJSResultImport(db: req.db, now: req.application.clock.now(), today: req.today)
-                .run(file, program: program, by: req.auditActor, dryRun: Self.dryRun(req))
+                .run(file, program: program, fileName: Self.fileName(req), by: req.auditActor, dryRun: Self.dryRun(req))
             return ImportResultDTO(result)
         }
         api.on(Self.exportProposals) { req in

@@ -19,7 +19,21 @@ struct ImportController {
         let page: PageContext
         let programs: [ProposalWebController.Option]
         let kinds: [ProposalWebController.Option]
+        /// The latest applied imports the user may see.
+        let runs: [Run]
         var error: String? = nil
+
+        struct Run: Encodable {
+            let at: String
+            let kind: String
+            let program: String
+            let fileName: String
+            let actor: String
+            let inserted: Int
+            let updated: Int
+            let unchanged: Int
+            let rejected: Int
+        }
     }
 
     private func form(_ req: Request) async throws -> View {
@@ -29,7 +43,27 @@ struct ImportController {
         return try await req.view.render("imports/form", FormContext(
             page: PageContext(title: "Impor", request: req),
             programs: programs.map { .init(value: $0.id!.uuidString, label: $0.name) },
-            kinds: ImportJob.Kind.allCases.map { .init(value: $0.rawValue, label: $0.indonesianName) }))
+            kinds: ImportJob.Kind.allCases.map { .init(value: $0.rawValue, label: $0.indonesianName) },
+            runs: try await Self.recentRuns(actor: actor, programs: programs, on: req.db)))
+    }
+
+    /// The last 20 applied imports: into programs the user may see, and the
+    /// user's own imports that belong to no program (registry, BPJS list).
+    static func recentRuns(actor: Actor, programs: [ProgramModel], on db: any Database) async throws -> [FormContext.Run] {
+        let names = Dictionary(uniqueKeysWithValues: programs.map { ($0.id!, $0.name) })
+        let runs = try await ImportRunModel.query(on: db)
+            .group(.or) { or in
+                or.filter(\.$programID ~~ Array(names.keys))
+                if let me = UUID(uuidString: actor.userID) {
+                    or.group(.and) { $0.filter(\.$programID == nil).filter(\.$actorUserID == me) }
+                }
+            }
+            .sort(\.$at, .descending).limit(20).all()
+        return runs.map { run in
+            FormContext.Run(at: IndonesianTimestamp.format(run.at), kind: ImportJob.Kind(rawValue: run.kind)?.indonesianName ?? run.kind,
+                            program: run.programID.flatMap { names[$0] } ?? "", fileName: run.fileName, actor: run.actorUsername,
+                            inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected)
+        }
     }
 
     struct UploadForm: Content {

@@ -68,14 +68,14 @@ actor ImportJobs {
                     result = try await ProposalImporter(db: app.db, now: now, today: today)
                         .run(file, program: program, fileName: job.fileName, actor: actor, by: auditActor, dryRun: job.dryRun, explicit: job.explicit, progress: progress)
                 case .registry:
-                    result = try await RegistryImporter(db: app.db, now: now, today: today).run(file, dryRun: job.dryRun, by: auditActor)
+                    result = try await RegistryImporter(db: app.db, now: now, today: today).run(file, fileName: job.fileName, dryRun: job.dryRun, by: auditActor)
                 case .bpjsResult:
                     guard let programID = job.programID, let program = try await ProgramModel.find(programID, on: app.db) else {
                         throw ImportError.programNotFound("?")
                     }
-                    result = try await BPJSResultImport(db: app.db, now: now, today: today).run(file, program: program, by: auditActor, dryRun: job.dryRun)
+                    result = try await BPJSResultImport(db: app.db, now: now, today: today).run(file, program: program, fileName: job.fileName, by: auditActor, dryRun: job.dryRun)
                 case .bpjsActive:
-                    result = try await BPJSActiveImport(db: app.db, now: now, today: today).run(file, replace: false, by: auditActor)
+                    result = try await BPJSActiveImport(db: app.db, now: now, today: today).run(file, fileName: job.fileName, replace: false, by: auditActor)
                 }
                 await self.finish(job.id, result: result)
             } catch {

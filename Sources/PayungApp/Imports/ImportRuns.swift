@@ -41,6 +41,17 @@ final class ImportRunModel: Model, @unchecked Sendable {
     }
 }
 
+extension ImportRunModel {
+    /// Records an applied import inside its transaction; returns its id.
+    @discardableResult
+    static func record(_ kind: String, program: UUID?, fileName: String, summary: ImportSummary, by actor: AuditActor, at: Date,
+                       on tx: any Database) async throws -> UUID {
+        let run = ImportRunModel(kind: kind, programID: program, fileName: fileName, by: actor, at: at, summary: summary)
+        try await run.create(on: tx)
+        return run.id!
+    }
+}
+
 struct CreateImportRuns: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("import_runs")

@@ -16,14 +16,14 @@ struct ImportWriter {
                by auditActor: AuditActor, summary: ImportSummary) async throws {
         let proposer = actor.flatMap { UUID(uuidString: $0.userID) }
         try await db.transaction { tx in
-            let run = ImportRunModel(kind: "proposals", programID: program.id, fileName: fileName, by: auditActor, at: now, summary: summary)
-            try await run.create(on: tx)
+            let runID = try await ImportRunModel.record("proposals", program: program.id, fileName: fileName, summary: summary,
+                                                        by: auditActor, at: now, on: tx)
             try await BulkInsert.withLargeCache(on: tx, rows: planned.count) {
-                try await write(planned, programID: program.id!, runID: run.id!, proposer: proposer, by: auditActor, on: tx)
+                try await write(planned, programID: program.id!, runID: runID, proposer: proposer, by: auditActor, on: tx)
             }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "import.proposals", entity: "program", entityID: program.id!.uuidString, regionCode: program.regencyCode,
-                note: "\(fileName) (import run \(run.id!.uuidString)): \(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),
+                note: "\(fileName) (import run \(runID.uuidString)): \(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),
                 by: auditActor)
         }
     }
