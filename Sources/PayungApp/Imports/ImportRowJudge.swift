@@ -42,26 +42,13 @@ struct ImportRowJudge: Sendable {
 
     /// Judges `rows` in parallel, keeping their order.
     func judgeAll(_ rows: [TabularFile.Row], progress: ImportProgress?) async -> [Verdict] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 5_000))
-        let size = (rows.count + parts - 1) / parts
         let counter = ProgressCounter(total: rows.count, progress: progress)
-        return await withTaskGroup(of: (Int, [Verdict]).self) { group in
-            for part in 0..<parts {
-                let range = (part * size)..<min(rows.count, (part + 1) * size)
-                group.addTask {
-                    var caches = Caches()
-                    var verdicts: [Verdict] = []
-                    verdicts.reserveCapacity(range.count)
-                    for (n, index) in range.enumerated() {
-                        if n > 0, n % 10_000 == 0 { counter.add(10_000) }
-                        verdicts.append(judge(rows[index], caches: &caches))
-                    }
-                    return (part, verdicts)
-                }
+        return await rows.concurrentParts { part in
+            var caches = Caches()
+            return part.enumerated().map { n, row in
+                if n > 0, n % 10_000 == 0 { counter.add(10_000) }
+                return judge(row, caches: &caches)
             }
-            var results = [[Verdict]](repeating: [], count: parts)
-            for await (part, verdicts) in group { results[part] = verdicts }
-            return results.flatMap { $0 }
         }
     }
 
