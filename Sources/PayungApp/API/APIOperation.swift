@@ -73,8 +73,71 @@ struct APIRouter {
     ) {
         let routes = operation.access == .public ? publicRoutes : protectedRoutes
         let body: HTTPBodyStreamStrategy = operation.spreadsheetBody ? .collect(maxSize: APIOperation.spreadsheetMaxSize) : .collect
-        routes.on(operation.method, operation.pathComponents, body: body, use: handler)
+        if operation.requestBody != nil {
+            // The document promises JSON and 415 for anything else; Vapor
+            // alone would also decode form and multipart bodies.
+            routes.on(operation.method, operation.pathComponents, body: body) { req async throws -> Vapor.Response in
+                guard APIOperation.isJSON(req.headers.contentType) else {
+                    throw Abort(.unsupportedMediaType, reason: "Send the body as application/json")
+                }
+                return try await handler(req).encodeResponse(for: req)
+            }
+        } else {
+            routes.on(operation.method, operation.pathComponents, body: body, use: handler)
+        }
         app.apiOperations.append(operation)
+    }
+}
+
+extension APIOperation {
+    /// `application/json` or `application/<something>+json`, any parameters.
+    static func isJSON(_ type: HTTPMediaType?) -> Bool {
+        guard let type, type.type.lowercased() == "application" else { return false }
+        let sub = type.subType.lowercased()
+        return sub == "json" || sub.hasSuffix("+json")
+    }
+
+    /// Whether a request path (split on `/`) falls on this operation's path.
+    /// Like Vapor's router, a `{parameter}` takes any one segment.
+    func matches(_ segments: [Substring]) -> Bool {
+        let template = path.split(separator: "/")
+        guard template.count == segments.count else { return false }
+        return zip(template, segments).allSatisfy { pattern, segment in
+            pattern.hasPrefix("{") || pattern == segment
+        }
+    }
+}
+
+/// Answers what HTTP says for a documented path called with a method it does
+/// not have: 405 with `Allow` (instead of Vapor's 404), and `OPTIONS` with 204
+/// and `Allow`. Only paths of the API document are concerned; everything else
+/// goes on to the router untouched.
+struct MethodNotAllowedMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let path = request.url.path
+        guard path.hasPrefix("/api/") || path == "/health" else { return try await next.respond(to: request) }
+        let segments = path.split(separator: "/")
+        let methods = request.application.apiOperations.filter { $0.matches(segments) }.map(\.method)
+        // Vapor answers HEAD with the GET route.
+        let asked: HTTPMethod = request.method == .HEAD ? .GET : request.method
+        guard !methods.isEmpty, !methods.contains(asked) else { return try await next.respond(to: request) }
+        let allow = Self.allowHeader(methods)
+        if request.method == .OPTIONS {
+            let response = Response(status: .noContent)
+            response.headers.replaceOrAdd(name: "Allow", value: allow)
+            return response
+        }
+        throw Abort(.methodNotAllowed, headers: ["Allow": allow])
+    }
+
+    /// The path's methods, HEAD beside GET, and OPTIONS, in a stable order.
+    static func allowHeader(_ methods: [HTTPMethod]) -> String {
+        var names = Set(methods.map(\.rawValue))
+        if names.contains("GET") { names.insert("HEAD") }
+        names.insert("OPTIONS")
+        let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+        return names.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+            .joined(separator: ", ")
     }
 }
 

@@ -19,7 +19,12 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Payung API",
                 "version": "1",
-                "description": "Perlindungan BPJS Ketenagakerjaan bagi pekerja rentan: API Payung. Every error has the shape {\"error\":{\"code\",\"message\"}}.",
+                "description": .string("""
+                    Perlindungan BPJS Ketenagakerjaan bagi pekerja rentan: API Payung. \
+                    Every error has the shape {"error":{"code","message"}} and every status an operation can \
+                    answer is listed under it. A path called with a method it does not list answers \
+                    405 Method Not Allowed with an `Allow` header; `OPTIONS` on a path answers 204 with `Allow`.
+                    """),
             ],
             "servers": [["url": "/"]],
             "paths": .object(paths.mapValues { .object($0) }),
@@ -31,6 +36,49 @@ enum OpenAPIDocument {
             ],
             "security": [["bearer": []]],
         ]
+    }
+
+    /// Every error status the server can answer for this operation: the
+    /// ones the operation declares, plus those its shape implies, so that a
+    /// client (or schemathesis) never meets an undocumented status.
+    static func errorStatuses(_ op: APIOperation) -> Set<Int> {
+        var statuses = Set(op.errors)
+        // ErrorPresentationMiddleware answers JSON only under /api/ (health
+        // answers its own 503).
+        if op.path.hasPrefix("/api/") { statuses.insert(500) }
+        if op.access == .authenticated {
+            statuses.insert(401)
+            // A state-changing call riding on a session cookie without its CSRF token.
+            if ![HTTPMethod.GET, .HEAD, .OPTIONS].contains(op.method) { statuses.insert(403) }
+        }
+        // The record named in the path does not exist or is outside the caller's scope.
+        if !op.pathParameters.isEmpty { statuses.insert(404) }
+        // A query parameter that is malformed (400) or out of range (422).
+        if !op.query.isEmpty { statuses.formUnion([400, 422]) }
+        if op.requestBody != nil {
+            // Unreadable JSON (400), over the 1 MB limit (413), not JSON (415),
+            // missing or breaking a rule (422).
+            statuses.formUnion([400, 413, 415, 422])
+        } else if op.spreadsheetBody {
+            statuses.formUnion([400, 413, 422])
+        }
+        return statuses
+    }
+
+    private static func errorDescription(_ status: Int) -> String {
+        switch status {
+        case 400: "Malformed request: unreadable body or query parameter"
+        case 401: "No credentials, or an unknown, revoked or expired token"
+        case 403: "The caller may not do this (or a session call without its CSRF token)"
+        case 404: "Not found, or outside the caller's regions"
+        case 409: "Conflicts with the current state"
+        case 413: "The request body is over the size limit"
+        case 415: "The request body is not of a media type the operation takes (send application/json)"
+        case 422: "Well formed but invalid: the error code says which rule"
+        case 500: "Internal error (details are in the server log only)"
+        case 503: "A dependency (the database) is not answering"
+        default: HTTPResponseStatus(statusCode: status).reasonPhrase
+        }
     }
 
     private static func describe(_ op: APIOperation) -> JSON {
@@ -47,11 +95,8 @@ enum OpenAPIDocument {
             String(op.successStatus): ["description": "OK",
                                        "content": op.spreadsheetResponse ? spreadsheet : ["application/json": ["schema": Schema.ref(op.response)]]],
         ]
-        var errorStatuses = Set(op.errors)
-        if op.access == .authenticated { errorStatuses.insert(401) }
-        if op.requestBody != nil || op.spreadsheetBody { errorStatuses.formUnion([400, 422]) }
-        for status in errorStatuses.sorted() {
-            responses[String(status)] = ["description": .string(HTTPResponseStatus(statusCode: status).reasonPhrase),
+        for status in errorStatuses(op).sorted() {
+            responses[String(status)] = ["description": .string(errorDescription(status)),
                                          "content": ["application/json": ["schema": Schema.ref("Error")]]]
         }
         var result: [String: JSON] = [

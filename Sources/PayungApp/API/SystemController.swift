@@ -23,10 +23,20 @@ struct SystemController {
         // but is described in the document all the same.
         api.app.apiOperations.append(APIOperation(
             method: .GET, path: "/health", operationID: "getHealth", summary: "Liveness and database check",
-            tag: "Sistem", access: .public, response: "Health", errors: [500]))
-        root.get("health") { req async throws -> Health in
-            try await req.db.sql.raw("SELECT 1").run()
-            return Health(status: "ok", database: req.db.kind.rawValue, version: PayungVersion.current)
+            tag: "Sistem", access: .public, response: "Health", errors: [503]))
+        root.get("health") { req async throws -> Response in
+            do {
+                try await req.db.sql.raw("SELECT 1").run()
+            } catch {
+                // Outside /api/ errors become pages: health answers JSON itself.
+                req.logger.report(error: error)
+                let response = Response(status: .serviceUnavailable)
+                try response.content.encode(APIErrorBody(error: .init(
+                    code: "database_unavailable", message: "Basis data tidak menjawab.")))
+                return response
+            }
+            return try await Health(status: "ok", database: req.db.kind.rawValue, version: PayungVersion.current)
+                .encodeResponse(for: req)
         }
         api.on(Self.openAPIOperation) { req async throws -> Response in
             let document = OpenAPIDocument.build(operations: req.application.apiOperations, schemas: req.application.apiSchemas)
