@@ -94,5 +94,6 @@ enum Migrations {
         SeedOccupations(),
         CreateWorkerDocuments(),
         CreateImportRuns(),
+        HoldWorkersPerPemda(),
     ]
 }

@@ -87,9 +87,9 @@ struct ImportTests {
         try await withTestApp(db) { app in
             let roster = TabularFile(rows: TabularFile.csvRows(Data("NIK,Nama,Desil\n'3375014506850001,Siti Aminah,1\n3375011203900002,Budi,2\n3375011203900002,Budi lagi,2\n".utf8)))
             let importer = RegistryImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
-            let first = try await importer.run(roster, fileName: "dtks.csv", dryRun: false, by: .cli("t"))
+            let first = try await importer.run(roster, pemda: RegionCode("33.75")!, fileName: "dtks.csv", dryRun: false, by: .cli("t"))
             #expect(first.summary.inserted == 2 && first.rejections.map(\.code) == ["duplicate_in_file"])
-            let second = try await importer.run(roster, dryRun: false, by: .cli("t"))
+            let second = try await importer.run(roster, pemda: RegionCode("33.75")!, dryRun: false, by: .cli("t"))
             #expect(second.summary.inserted == 0 && second.summary.unchanged == 2)
             #expect(try await WorkerModel.query(on: app.db).filter(\.$nik == "3375014506850001").first()?.welfareDecile == 1)
             let runs = try await ImportRunModel.query(on: app.db).sort(\.$at).all()

@@ -46,7 +46,7 @@ struct AccessAPIController {
             let actor = try requireManager(req)
             let page = try await AccessQueries(db: req.db).users(
                 within: AccessPolicy.scopes(of: actor, for: .manageUsers),
-                search: try? req.query.get(String.self, at: "search"), page: PageRequest(req))
+                search: try? req.query.get(String.self, at: "search"), page: try PageRequest(req))
             return PageDTO(try await page.items.asyncMap { try await dto($0, req) }.paged(like: page))
         }
         api.on(Self.createUser) { req in

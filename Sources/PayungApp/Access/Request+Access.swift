@@ -9,6 +9,25 @@ extension Request {
         return actor
     }
 
+    /// The Pemda whose registry receives a roster from `actor`: the one asked
+    /// for, which the actor must hold `.importExport` over, or the actor's
+    /// only one. Records of other Pemdas are out of reach either way.
+    func registryPemda(_ actor: Actor, requested: String?) throws -> RegionCode {
+        let allowed = AccessPolicy.pemdas(of: actor, for: .importExport)
+        if let requested = requested?.trimmingCharacters(in: .whitespaces), !requested.isEmpty {
+            guard let code = RegionCode(requested), code.level == .regency else {
+                throw AppError.invalid("pemda_invalid", "Kode Pemda \"\(requested.prefix(20))\" tidak valid (kabupaten/kota, mis. 33.75).")
+            }
+            guard allowed.contains(code) else { throw AccessError.forbidden }
+            return code
+        }
+        guard let only = allowed.first else { throw AccessError.forbidden }
+        guard allowed.count == 1 else {
+            throw AppError.invalid("pemda_required", "Anda bertugas di lebih dari satu Pemda: pilih Pemda penerima (\(allowed.map(\.dotted).joined(separator: ", "))).")
+        }
+        return only
+    }
+
     /// A UUID path parameter; a malformed one is "not found", like a missing record.
     func uuidParameter(_ name: String, thing: String) throws -> UUID {
         guard let id = parameters.get(name, as: UUID.self) else { throw AppError.notFound(thing) }
@@ -20,7 +39,7 @@ extension Request {
         let actor = try requireActor(allowedTo: .readAudit)
         let filter = AuditFilter(self)
         let page = try await AuditQueries(db: db).list(filter, scopes: AccessPolicy.scopes(of: actor, for: .readAudit),
-                                                       page: PageRequest(self))
+                                                       page: try PageRequest(self))
         try await audit.record(AuditEntry(action: "audit.read", entity: "audit_events",
                                           note: "page \(page.page.number), \(page.items.count) rows"), by: auditActor)
         return (filter, page)

@@ -39,7 +39,7 @@ struct UserAdminController {
         let actor = try manager(req)
         let search = (try? req.query.get(String.self, at: "q")) ?? ""
         let page = try await AccessQueries(db: req.db).users(within: AccessPolicy.scopes(of: actor, for: .manageUsers),
-                                                             search: search, page: PageRequest(req))
+                                                             search: search, page: try PageRequest(req))
         let users = try await page.items.asyncMap { UserDTO($0, grants: try await AccessQueries(db: req.db).grants(of: $0.id!)) }
         return try await req.view.render("access/users", ListContext(
             page: PageContext(title: "Pengguna", request: req), users: users, search: search,

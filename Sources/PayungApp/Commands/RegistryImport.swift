@@ -4,13 +4,15 @@ import PayungCore
 import SQLKit
 import Vapor
 
-/// `payung import registry FILE`: a roster of people (a DTKS/DTSEN extract
-/// may hold only NIK and name) into the registry, upsert by NIK, no program.
+/// `payung import registry FILE --pemda 33.75`: a roster of people (a
+/// DTKS/DTSEN extract may hold only NIK and name) into one Pemda's registry,
+/// upsert by NIK within that Pemda, no program.
 struct ImportRegistryCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file", help: "CSV or XLSX with at least NIK and name columns") var file: String
         @Option(name: "sheet", help: "XLSX sheet name") var sheet: String?
         @Option(name: "report", help: "Write rejected rows to this XLSX") var report: String?
+        @Option(name: "pemda", help: "The Pemda (regency or city code, e.g. 33.75) whose registry receives the roster") var pemda: String?
         @Flag(name: "dry-run", help: "Check and report only") var dryRun: Bool
         init() {}
     }
@@ -20,9 +22,12 @@ struct ImportRegistryCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
+        guard let pemda = signature.pemda.flatMap(RegionCode.init), pemda.level == .regency else {
+            throw AppError.invalid("pemda_required", "Sebutkan Pemda penerima dengan --pemda KODE (kabupaten/kota, mis. 33.75).")
+        }
         let file = try TabularFile.read(path: signature.file, sheet: signature.sheet)
         let result = try await RegistryImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
-            .run(file, fileName: URL(fileURLWithPath: signature.file).lastPathComponent, dryRun: signature.dryRun, by: .cli("import registry"))
+            .run(file, pemda: pemda, fileName: URL(fileURLWithPath: signature.file).lastPathComponent, dryRun: signature.dryRun, by: .cli("import registry"))
         try ImportOutput.print(result, report: signature.report, console: context.console)
     }
 }
@@ -32,7 +37,10 @@ struct RegistryImporter {
     let now: Date
     let today: CalendarDate
 
-    func run(_ file: TabularFile, fileName: String = "", dryRun: Bool, by auditActor: AuditActor) async throws -> ImportResult {
+    /// Upserts the roster into `pemda`'s records only: another Pemda's record
+    /// of the same NIK is neither read nor changed (a new record is made),
+    /// and rows addressed outside `pemda` are refused.
+    func run(_ file: TabularFile, pemda: RegionCode, fileName: String = "", dryRun: Bool, by auditActor: AuditActor) async throws -> ImportResult {
         let started = Date()
         guard let mapping = ColumnMapping.detect(file.rows, required: [.nik, .name]) else {
             throw ImportError.headerNotFound(required: [.nik, .name], seen: file.rows.first?.cells ?? [])
@@ -53,6 +61,9 @@ struct RegistryImporter {
             if !village.isEmpty, RegionCode(village)?.level != .village {
                 reject(.village, "village_invalid", "Kode kelurahan/desa \"\(village)\" tidak valid (mis. 33.75.01.1002)."); continue
             }
+            if let code = RegionCode(village), !code.isWithin(pemda) {
+                reject(.village, "village_outside_pemda", "Kelurahan/desa \(code.dotted) di luar wilayah \(pemda.dotted)."); continue
+            }
             if let first = seen[nik.digits] { reject(.nik, "duplicate_in_file", "NIK ini sudah ada di baris \(first) berkas ini."); continue }
             seen[nik.digits] = row.line
             rows.append((nik, ProposalInput(programID: UUID(), nik: nik.digits, name: cell(row, .name), kk: cell(row, .kk).nilIfBlank,
@@ -60,15 +71,19 @@ struct RegistryImporter {
                                             phone: cell(row, .phone).nilIfBlank, welfareDecile: Int(cell(row, .welfareDecile)))))
         }
         result.summary.rejected = result.rejections.count
-        let context = try await ImportContext.load(db: db, regency: nil, niks: rows.map(\.0.digits))
+        let context = try await ImportContext.load(db: db, pemda: pemda, niks: rows.map(\.0.digits))
         var toInsert: [WorkerRow] = []
         var toUpdate: [(UUID, WorkerRow)] = []
         for (nik, input) in rows {
             let row = WorkerRow(input: input, nik: nik)
             if let existing = context.existing[nik.digits] {
-                // Keep what the registry knows when the roster leaves a field empty.
-                let merged = row.snapshot.merging(existing.snapshot) { new, old in new ?? old }
-                if merged == existing.snapshot { result.summary.unchanged += 1 } else { result.summary.updated += 1; toUpdate.append((existing.id, row)) }
+                // The merge rule keeps what the registry knows when the roster leaves a field empty.
+                if PersonRecordMerge.merge(row.fields, into: existing.fields, from: .registryImport).changes.isEmpty {
+                    result.summary.unchanged += 1
+                } else {
+                    result.summary.updated += 1
+                    toUpdate.append((existing.id, row))
+                }
             } else {
                 result.summary.inserted += 1
                 toInsert.append(row)
@@ -81,31 +96,25 @@ struct RegistryImporter {
                 let now = self.now
                 try await BulkInsert.insert(
                     into: "workers",
-                    columns: ["id", "nik", "name", "kk", "birth_date", "sex", "village_code", "rt", "rw", "phone", "welfare_decile",
+                    columns: ["id", "pemda_code", "nik", "name", "kk", "birth_date", "sex", "village_code", "rt", "rw", "phone", "welfare_decile",
                               "created_at", "updated_at"],
                     rows: inserts.map { w in
-                        [.uuid(UUID()), .text(w.nik), .text(w.name), .text(w.kk), .text(w.birthDate), .text(w.sex), .text(w.villageCode),
+                        [.uuid(UUID()), .text(pemda.dotted), .text(w.nik), .text(w.name), .text(w.kk), .text(w.birthDate), .text(w.sex), .text(w.villageCode),
                          .text(w.rt), .text(w.rw), .text(w.phone), .int(w.welfareDecile), .date(now), .date(now)]
                     }, on: tx)
                 for (id, row) in updates {
                     guard let worker = try await WorkerModel.find(id, on: tx) else { continue }
-                    let before = WorkerSnapshot.of(worker)
-                    worker.name = row.name
-                    worker.kk = row.kk ?? worker.kk
-                    worker.villageCode = row.villageCode ?? worker.villageCode
-                    worker.rt = row.rt ?? worker.rt
-                    worker.rw = row.rw ?? worker.rw
-                    worker.phone = row.phone ?? worker.phone
-                    worker.welfareDecile = row.welfareDecile ?? worker.welfareDecile
+                    let changes = worker.merge(row.fields, from: .registryImport)
+                    guard !changes.isEmpty else { continue }
                     worker.updatedAt = now
                     try await worker.update(on: tx)
                     try await AuditTrail(db: tx, now: now).record(AuditEntry(
-                        action: "worker.update", entity: "worker", entityID: id.uuidString, regionCode: worker.villageCode,
-                        changes: AuditTrail.diff(old: before, new: WorkerSnapshot.of(worker)), note: "registry import"), by: auditActor)
+                        action: "worker.update", entity: "worker", entityID: id.uuidString, regionCode: worker.villageCode ?? worker.pemdaCode,
+                        changes: AuditTrail.changes(changes), note: "registry import"), by: auditActor)
                 }
                 try await ImportRunModel.record("registry", program: nil, fileName: fileName, summary: summary, by: auditActor, at: now, on: tx)
                 try await AuditTrail(db: tx, now: now).record(AuditEntry(
-                    action: "import.registry", entity: "workers",
+                    action: "import.registry", entity: "workers", regionCode: pemda.dotted,
                     note: "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejected) rejected of \(summary.rows) rows"),
                     by: auditActor)
             }

@@ -25,8 +25,9 @@ struct ImportAPIController {
         tag: "Import", query: importQuery, response: "ImportResult", errors: [403, 404, 413], spreadsheetBody: true)
     static let registry = APIOperation(
         method: .POST, path: "/api/v1/registry/imports", operationID: "importRegistry",
-        summary: "Import a registry roster (NIK and name at least): upsert by NIK",
-        tag: "Import", query: importQuery, response: "ImportResult", errors: [403, 413], spreadsheetBody: true)
+        summary: "Import a registry roster (NIK and name at least) into one Pemda's records: upsert by NIK within that Pemda",
+        tag: "Import", query: importQuery + [.init(name: "pemda", description: "Regency or city code (e.g. 33.75); required only when the caller works for several Pemdas",
+                                                   schema: Schema.string())], response: "ImportResult", errors: [400, 403, 413], spreadsheetBody: true)
     static let bpjsResults = APIOperation(
         method: .POST, path: "/api/v1/programs/{id}/bpjs-results", operationID: "importBPJSResults",
         summary: "Import BPJS's answer to a registration batch: KPJ and start date, or the refusal reason",
@@ -54,10 +55,11 @@ struct ImportAPIController {
             return ImportResultDTO(result)
         }
         api.on(Self.registry) { req in
-            _ = try req.requireActor(allowedTo: .importExport)
+            let actor = try req.requireActor(allowedTo: .importExport)
+            let pemda = try req.registryPemda(actor, requested: req.query[String.self, at: "pemda"])
             let file = try Self.file(req)
             let result = try await RegistryImporter(db: req.db, now: req.application.clock.now(), today: req.today)
-                .run(file, fileName: Self.fileName(req), dryRun: Self.dryRun(req), by: req.auditActor)
+                .run(file, pemda: pemda, fileName: Self.fileName(req), dryRun: Self.dryRun(req), by: req.auditActor)
             return ImportResultDTO(result)
         }
         api.on(Self.bpjsResults) { req in

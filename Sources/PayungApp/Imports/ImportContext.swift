@@ -7,9 +7,10 @@ import SQLKit
 /// codes, village names, occupations, and what the database already holds
 /// about the NIKs in the file.
 struct ImportContext {
+    /// The Pemda's own record of a NIK.
     struct ExistingWorker {
         let id: UUID
-        let snapshot: [String: String?]
+        let fields: PersonFields
         /// Program id -> status of this person's proposals.
         var proposals: [UUID: ProposalStatus]
     }
@@ -22,17 +23,22 @@ struct ImportContext {
     var occupations: [String: String] = [:]
     var occupationNames: [String: String] = [:]
     var programNames: [UUID: String] = [:]
+    /// The importing Pemda's records of the file's NIKs.
     var existing: [String: ExistingWorker] = [:]
+    /// NIKs of the file that are participants in another Pemda's program:
+    /// only that fact, nothing of the other record.
+    var participantsElsewhere: Set<String> = []
     var bpjsActive: [String: String?] = [:]
 
-    static func load(db: any Database, regency: RegionCode?, niks: [String]) async throws -> ImportContext {
+    /// Loads what the rows of an import into `pemda` need. Records held by
+    /// other Pemdas are read only to learn whether the person participates
+    /// there; they never leave this function.
+    static func load(db: any Database, pemda regency: RegionCode, niks: [String]) async throws -> ImportContext {
         var context = ImportContext()
         struct Code: Decodable { let code: String; let name: String; let level: String }
         var query = db.sql.select().columns("code", "name", "level").from("regions")
             .where("level", .in, ["regency", "district"])
-        if let regency {
-            query = query.orWhere(SQLRaw("(level = 'village' AND code LIKE '\(regency.dotted).%')"))
-        }
+        query = query.orWhere(SQLRaw("(level = 'village' AND code LIKE '\(regency.dotted).%')"))
         for row in try await query.all(decoding: Code.self) {
             guard let code = RegionCode(row.code) else { continue }
             context.knownRegions.insert(code)
@@ -48,14 +54,19 @@ struct ImportContext {
         // those are loaded whole, 5,000 per query (under SQLite's 32,766 and
         // PostgreSQL's 65,535 binds). A first import asks once and loads nothing.
         let unique = Array(Set(niks))
-        let known = try await present(unique, in: "workers", column: "nik", on: db)
+        // Several Pemdas may hold a record of one NIK: the same NIK can come back more than once.
+        let known = Array(Set(try await present(unique, in: "workers", column: "nik", on: db)))
         for chunk in known.chunked(into: 5_000) {
             let workers = try await WorkerModel.query(on: db).filter(\.$nik ~~ Array(chunk)).all()
             let proposals = try await ProposalModel.query(on: db).filter(\.$workerID ~~ workers.map { $0.id! }).all()
             var byWorker: [UUID: [UUID: ProposalStatus]] = [:]
             for p in proposals { byWorker[p.workerID, default: [:]][p.programID] = p.statusValue }
             for w in workers {
-                context.existing[w.nik] = ExistingWorker(id: w.id!, snapshot: WorkerSnapshot.of(w), proposals: byWorker[w.id!] ?? [:])
+                if w.pemdaCode == regency.dotted {
+                    context.existing[w.nik] = ExistingWorker(id: w.id!, fields: w.personFields, proposals: byWorker[w.id!] ?? [:])
+                } else if (byWorker[w.id!] ?? [:]).values.contains(where: \.isParticipating) {
+                    context.participantsElsewhere.insert(w.nik)
+                }
             }
         }
         for chunk in try await present(unique, in: "bpjs_active_participants", column: "nik", on: db).chunked(into: 5_000) {

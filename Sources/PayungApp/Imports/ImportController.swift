@@ -69,6 +69,7 @@ struct ImportController {
     struct UploadForm: Content {
         let kind: String
         var programID: UUID?
+        var pemda: String?
         let file: File
         var dryRun: String?
     }
@@ -81,12 +82,13 @@ struct ImportController {
             guard let id = form.programID, let program = try await ProgramModel.find(id, on: req.db),
                   AccessPolicy.may(actor, .importExport, in: RegionCode(program.regencyCode)!) else { throw AppError.notFound("Program") }
         }
+        let pemda = kind == .registry ? try req.registryPemda(actor, requested: form.pemda) : nil
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("payung-import-\(UUID().uuidString)").path
         guard FileManager.default.createFile(atPath: path, contents: Data(buffer: form.file.data)) else {
             throw AppError(code: "upload_failed", message: "Berkas tidak dapat disimpan sementara.", kind: .invalidInput)
         }
         let job = ImportJob(id: UUID(), ownerID: actor.userID, kind: kind, programID: form.programID, fileName: form.file.filename,
-                            path: path, dryRun: kind == .bpjsActive ? false : form.dryRun == "1")
+                            path: path, dryRun: kind == .bpjsActive ? false : form.dryRun == "1", pemda: pemda)
         req.application.importJobs.start(job, app: req.application, actor: actor, auditActor: req.auditActor)
         try await Task.sleep(for: .milliseconds(300))
         return req.redirect(to: WebPath.importJob(job.id).path)
@@ -147,7 +149,7 @@ struct ImportController {
         var job = try await job(req)
         guard job.state != .running else { return req.redirect(to: WebPath.importJob(job.id).path) }
         var next = ImportJob(id: UUID(), ownerID: job.ownerID, kind: job.kind, programID: job.programID, fileName: job.fileName,
-                             path: job.path, dryRun: job.dryRun, explicit: job.explicit)
+                             path: job.path, dryRun: job.dryRun, explicit: job.explicit, pemda: job.pemda)
         change(&next)
         job = next
         req.application.importJobs.start(job, app: req.application, actor: actor, auditActor: req.auditActor)

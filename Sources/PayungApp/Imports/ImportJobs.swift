@@ -28,6 +28,8 @@ struct ImportJob: Sendable {
     let path: String
     var dryRun: Bool
     var explicit: [String: ImportField] = [:]
+    /// The Pemda whose registry a roster goes to (registry imports only).
+    var pemda: RegionCode? = nil
     var state: State = .running
     var done = 0
     var total = 0
@@ -68,7 +70,8 @@ actor ImportJobs {
                     result = try await ProposalImporter(db: app.db, now: now, today: today)
                         .run(file, program: program, fileName: job.fileName, actor: actor, by: auditActor, dryRun: job.dryRun, explicit: job.explicit, progress: progress)
                 case .registry:
-                    result = try await RegistryImporter(db: app.db, now: now, today: today).run(file, fileName: job.fileName, dryRun: job.dryRun, by: auditActor)
+                    guard let pemda = job.pemda else { throw AccessError.forbidden }
+                    result = try await RegistryImporter(db: app.db, now: now, today: today).run(file, pemda: pemda, fileName: job.fileName, dryRun: job.dryRun, by: auditActor)
                 case .bpjsResult:
                     guard let programID = job.programID, let program = try await ProgramModel.find(programID, on: app.db) else {
                         throw ImportError.programNotFound("?")

@@ -104,6 +104,7 @@ struct ImportRowJudge: Sendable {
             for (otherProgram, status) in existing?.proposals ?? [:] where otherProgram != programID && status.isOpen {
                 duplicates.append(.otherProgram(programName: context.programNames[otherProgram] ?? "?", status: status))
             }
+            if context.participantsElsewhere.contains(nik.digits) { duplicates.append(.participantElsewhere) }
             if let segment = context.bpjsActive[nik.digits] { duplicates.append(.bpjsActive(segment: segment)) }
         }
         let entry = ProposalEntry(nik: input.nik, name: input.name, village: village, occupation: occupation,

@@ -19,7 +19,7 @@ struct ImportWriter {
             let runID = try await ImportRunModel.record("proposals", program: program.id, fileName: fileName, summary: summary,
                                                         by: auditActor, at: now, on: tx)
             try await BulkInsert.withLargeCache(on: tx, rows: planned.count) {
-                try await write(planned, programID: program.id!, runID: runID, proposer: proposer, by: auditActor, on: tx)
+                try await write(planned, programID: program.id!, programRegency: program.regencyCode, runID: runID, proposer: proposer, by: auditActor, on: tx)
             }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "import.proposals", entity: "program", entityID: program.id!.uuidString, regionCode: program.regencyCode,
@@ -28,7 +28,7 @@ struct ImportWriter {
         }
     }
 
-    private func write(_ planned: [ProposalImporter.Planned], programID: UUID, runID: UUID, proposer: UUID?, by auditActor: AuditActor,
+    private func write(_ planned: [ProposalImporter.Planned], programID: UUID, programRegency: String, runID: UUID, proposer: UUID?, by auditActor: AuditActor,
                        on tx: any Database) async throws {
         var ids = TimeOrderedUUIDs()
         var newWorkers: [(id: UUID, row: WorkerRow)] = []
@@ -41,13 +41,13 @@ struct ImportWriter {
             let workerID: UUID
             if let existing = p.existing {
                 workerID = existing.id
-                let snapshot = p.worker.snapshot
-                if existing.snapshot != snapshot {
+                let changes = PersonRecordMerge.merge(p.worker.fields, into: existing.fields, from: .proposalImport).changes
+                if !changes.isEmpty {
                     try await updateWorker(existing.id, p, on: tx)
                     try await AuditTrail(db: tx, now: now).record(AuditEntry(
                         action: "worker.update", entity: "worker", entityID: existing.id.uuidString,
                         regionCode: p.location.village.dotted,
-                        changes: AuditTrail.diff(old: existing.snapshot, new: snapshot), note: "import line \(p.line)"), by: auditActor)
+                        changes: AuditTrail.changes(changes), note: "import line \(p.line)"), by: auditActor)
                 }
             } else {
                 workerID = ids.next()
@@ -60,14 +60,15 @@ struct ImportWriter {
             }
         }
         let now = self.now
+        let pemda = programRegency
         try await BulkInsert.insert(
             into: "workers",
-            columns: ["id", "nik", "name", "kk", "birth_place", "birth_date", "sex", "village_code", "rt", "rw", "street", "phone",
+            columns: ["id", "pemda_code", "nik", "name", "kk", "birth_place", "birth_date", "sex", "village_code", "rt", "rw", "street", "phone",
                       "occupation_code", "monthly_income", "disability", "welfare_decile", "created_at", "updated_at"],
             count: newWorkers.count, on: tx
         ) { [newWorkers] i, row in
             let (id, w) = newWorkers[i]
-            row.uuid(id); row.text(w.nik); row.text(w.name); row.text(w.kk); row.text(w.birthPlace); row.text(w.birthDate)
+            row.uuid(id); row.text(pemda); row.text(w.nik); row.text(w.name); row.text(w.kk); row.text(w.birthPlace); row.text(w.birthDate)
             row.text(w.sex); row.text(w.villageCode); row.text(w.rt); row.text(w.rw); row.text(w.street); row.text(w.phone)
             row.text(w.occupationCode); row.int(w.monthlyIncome); row.text(w.disability); row.int(w.welfareDecile)
             row.date(now); row.date(now)
@@ -94,7 +95,7 @@ struct ImportWriter {
 
     private func updateWorker(_ id: UUID, _ p: ProposalImporter.Planned, on tx: any Database) async throws {
         guard let worker = try await WorkerModel.find(id, on: tx) else { return }
-        p.worker.apply(to: worker)
+        worker.merge(p.worker.fields, from: .proposalImport)
         worker.updatedAt = now
         try await worker.update(on: tx)
     }

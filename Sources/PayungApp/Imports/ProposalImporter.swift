@@ -36,7 +36,7 @@ struct ProposalImporter {
         let niks: [String] = await rows.concurrentCompactMap { row in
             try? NIK(parsing: mapping.value(row, .nik), today: today).digits
         }
-        let context = try await ImportContext.load(db: db, regency: rules.regency, niks: niks)
+        let context = try await ImportContext.load(db: db, pemda: rules.regency, niks: niks)
         let loaded = Date()
 
         let judge = ImportRowJudge(mapping: mapping, context: context, rules: rules, programID: program.id!, actor: actor, today: today)
@@ -70,7 +70,7 @@ struct ProposalImporter {
         result.summary.rejected = result.rejections.count
         for p in planned {
             if let existing = p.existing {
-                let changed = existing.snapshot != p.worker.snapshot
+                let changed = !PersonRecordMerge.merge(p.worker.fields, into: existing.fields, from: .proposalImport).changes.isEmpty
                 if existing.proposals[program.id!] == nil { result.summary.inserted += 1 }
                 else if changed { result.summary.updated += 1 } else { result.summary.unchanged += 1 }
             } else {

@@ -64,7 +64,7 @@ struct ProgramAPIController {
             let actor = try req.requireActor(allowedTo: .approve)
             let program = try await program(req)
                         let ranked = try await req.proposals.waitlist(programID: program.id!, actor: actor)
-            let page = PageRequest(req)
+            let page = try PageRequest(req)
             let slice = Array(ranked.dropFirst(page.offset).prefix(page.size))
             let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ slice.map(\.workerID)).all()
             let byID = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0) })

@@ -36,10 +36,10 @@ struct ProposalAPIController {
     func register(api: APIRouter) {
         api.app.addAPISchemas(ProposalSchemas.all)
         api.on(Self.check) { req in
-            _ = try req.requireActor()
+            let actor = try req.requireActor(allowedTo: .propose)
             let input = try req.content.decode(ProposalInput.self)
-            guard let program = try await ProgramModel.find(input.programID, on: req.db) else { throw AppError.notFound("Program") }
-            let issues = try await req.proposals.check(input, program: program)
+            let issues = try await req.proposals.checkForProposer(input, actor: actor, limiter: req.application.rateLimiters.proposalChecks,
+                                                                  by: req.auditActor)
             return CheckResultDTO(ok: !issues.contains { $0.severity == .error }, issues: issues)
         }
         api.on(Self.create) { req in
@@ -53,7 +53,7 @@ struct ProposalAPIController {
                 .compactMap { ProposalStatus(rawValue: String($0)) }
             let page = try await ProposalQueries(db: req.db).list(
                 scopes: Self.readScopes(actor), programID: try? req.query.get(UUID.self, at: "program"),
-                statuses: statuses, search: try? req.query.get(String.self, at: "q"), page: PageRequest(req))
+                statuses: statuses, search: try? req.query.get(String.self, at: "q"), page: try PageRequest(req))
             let items = try await dtos(page.items, req, fullNIK: false)
             return PageDTO(items.paged(like: page))
         }

@@ -8,11 +8,19 @@ import SQLKit
 struct ProposalQueries {
     let db: any Database
 
-    /// Open records of the same person anywhere, and BPJS's active list.
+    /// Open proposals of the same person in the program's Pemda, whether the
+    /// person participates in another Pemda's program (that fact only), and
+    /// BPJS's active list.
     func duplicates(nik: String, program: ProgramModel, excluding excluded: UUID? = nil) async throws -> [DuplicateFinding] {
         var findings: [DuplicateFinding] = []
-        if let worker = try await WorkerModel.query(on: db).filter(\.$nik == nik).first() {
+        let records = try await WorkerModel.query(on: db).filter(\.$nik == nik).all()
+        var participatesElsewhere = false
+        for worker in records {
             let proposals = try await ProposalModel.query(on: db).filter(\.$workerID == worker.id!).all()
+            guard worker.pemdaCode == program.regencyCode else {
+                participatesElsewhere = participatesElsewhere || proposals.contains { $0.statusValue.isParticipating }
+                continue
+            }
             for proposal in proposals where proposal.id != excluded {
                 guard let status = ProposalStatus(rawValue: proposal.status), status.isOpen else { continue }
                 let name = try await ProgramModel.find(proposal.programID, on: db)?.name ?? "?"
@@ -21,6 +29,7 @@ struct ProposalQueries {
                                 : .otherProgram(programName: name, status: status))
             }
         }
+        if participatesElsewhere { findings.append(.participantElsewhere) }
         if let active = try await BPJSActiveParticipantModel.find(nik, on: db) {
             findings.append(.bpjsActive(segment: active.segment))
         }

@@ -24,10 +24,41 @@ struct ProposalService {
         let knownRegions = try await RegionQueries(db: db).knownCodes(among: codes)
         let digits = (try? NIK(parsing: input.nik, today: today))?.digits
         var duplicates: [DuplicateFinding] = []
-        if let digits { duplicates = try await ProposalQueries(db: db).duplicates(nik: digits, program: program, excluding: proposalID) }
+        // Records are looked up only for an address inside the program's Pemda
+        // (else the entry check refuses the address and nothing is revealed).
+        let insidePemda = RegionCode(input.village).map { village in RegionCode(program.regencyCode).map(village.isWithin) ?? false } ?? false
+        if let digits, insidePemda {
+            duplicates = try await ProposalQueries(db: db).duplicates(nik: digits, program: program, excluding: proposalID)
+        }
         let names = try await OccupationModel.query(on: db).all().reduce(into: [String: String]()) { $0[$1.id!] = $1.name }
         return EntryCheck.run(input.entry, rules: rules, today: today,
                               knownRegions: knownRegions, duplicates: duplicates, occupationNames: names)
+    }
+
+    /// The entry checks as a proposer asks for them before saving (the API's
+    /// check): only where the actor may propose, at a bounded rate per user,
+    /// and a check that finds the person already in the Pemda's records
+    /// leaves an audit row (it tells the caller something about a person).
+    func checkForProposer(_ input: ProposalInput, actor: Actor, limiter: RateLimiter, by auditActor: AuditActor) async throws -> [EntryIssue] {
+        guard let location = input.location, AccessPolicy.may(actor, .propose, at: location) else {
+            throw AppError(code: "outside_scope", message: "Anda hanya dapat memeriksa warga di RT/RW dan kelurahan Anda.", kind: .forbidden)
+        }
+        guard let program = try await ProgramModel.find(input.programID, on: db),
+              let regency = RegionCode(program.regencyCode), location.village.isWithin(regency) else {
+            throw AppError.notFound("Program")
+        }
+        if let wait = limiter.hit(actor.userID, now: now) {
+            throw RateLimited(code: "check_rate_limited",
+                              message: "Terlalu banyak pemeriksaan dalam waktu singkat. Coba lagi dalam \(wait) detik.", retryAfter: wait)
+        }
+        let issues = try await check(input, program: program)
+        let found = issues.contains { ["duplicate_in_program", "duplicate_other_program", "participant_other_pemda", "duplicate_bpjs_active"].contains($0.code) }
+        if found, let nik = try? NIK(parsing: input.nik, today: today) {
+            try await AuditTrail(db: db, now: now).record(AuditEntry(
+                action: "proposal.check_match", entity: "worker", regionCode: location.village.dotted,
+                note: "entry check matched NIK \(nik.masked) (\(issues.map(\.code).joined(separator: ", ")))"), by: auditActor)
+        }
+        return issues
     }
 
     /// Saves a proposal (draft, or submitted when asked). Errors block saving;
@@ -47,7 +78,7 @@ struct ProposalService {
         }
         let nik = try NIK(parsing: input.nik, today: today)
         let proposal = try await db.transaction { tx in
-            let worker = try await upsertWorker(input, nik: nik, on: tx)
+            let worker = try await upsertWorker(input, nik: nik, program: program, on: tx)
             let proposal = ProposalModel()
             proposal.id = UUID()
             proposal.programID = program.id!
@@ -100,7 +131,7 @@ struct ProposalService {
             throw AppError.invalid("nik_changed", "NIK tidak dapat diganti pada usulan yang sudah ada. Buat usulan baru untuk orang lain.")
         }
         try await db.transaction { tx in
-            _ = try await upsertWorker(input, nik: nik, on: tx)
+            _ = try await upsertWorker(input, nik: nik, program: program, on: tx)
             proposal.villageCode = location.village.dotted
             proposal.rt = location.rt
             proposal.rw = location.rw
@@ -116,19 +147,28 @@ struct ProposalService {
         return (proposal, warnings)
     }
 
-    /// Creates or updates the registry row of a NIK; changed fields go to the audit trail.
-    private func upsertWorker(_ input: ProposalInput, nik: NIK, on tx: any Database) async throws -> WorkerModel {
-        let existing = try await WorkerModel.query(on: tx).filter(\.$nik == nik.digits).first()
-        let worker = existing ?? WorkerModel()
-        let before = existing.map(WorkerSnapshot.of) ?? [:]
-        if existing == nil {
-            worker.id = UUID()
-            worker.nik = nik.digits
-            worker.createdAt = now
+    /// Creates or updates the proposing Pemda's record of a NIK under
+    /// `PersonRecordMerge`; changed fields go to the audit trail. Another
+    /// Pemda's record of the same NIK is never read or touched.
+    private func upsertWorker(_ input: ProposalInput, nik: NIK, program: ProgramModel, on tx: any Database) async throws -> WorkerModel {
+        guard let pemda = RegionCode(program.regencyCode) else { throw AppError.notFound("Program") }
+        let row = WorkerRow(input: input, nik: nik)
+        let worker: WorkerModel
+        if let existing = try await WorkerModel.query(on: tx).filter(\.$pemdaCode == pemda.dotted).filter(\.$nik == nik.digits).first() {
+            worker = existing
+            let changes = worker.merge(row.fields, from: .proposal)
+            if !changes.isEmpty {
+                worker.updatedAt = now
+                try await worker.update(on: tx)
+                try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                    action: "worker.update", entity: "worker", entityID: worker.id!.uuidString,
+                    regionCode: worker.villageCode ?? worker.pemdaCode, changes: AuditTrail.changes(changes)),
+                    by: .init(userID: nil, username: "system", source: "proposal"))
+            }
+        } else {
+            worker = row.newRecord(id: UUID(), pemda: pemda, at: now)
+            try await worker.create(on: tx)
         }
-        WorkerRow(input: input, nik: nik).apply(to: worker)
-        worker.updatedAt = now
-        try await worker.save(on: tx)
         if let heirs = input.heirs {
             try await HeirModel.query(on: tx).filter(\.$workerID == worker.id!).delete()
             for heir in heirs where !heir.name.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -154,14 +194,6 @@ struct ProposalService {
                 try await row.create(on: tx)
             }
         }
-        if existing != nil {
-            let changes = AuditTrail.diff(old: before, new: WorkerSnapshot.of(worker))
-            if !changes.isEmpty {
-                try await AuditTrail(db: tx, now: now).record(AuditEntry(
-                    action: "worker.update", entity: "worker", entityID: worker.id!.uuidString,
-                    regionCode: worker.villageCode, changes: changes), by: .init(userID: nil, username: "system", source: "proposal"))
-            }
-        }
         return worker
     }
 
@@ -179,16 +211,6 @@ struct ProposalService {
         event.note = note
         event.reason = reason
         try await event.create(on: tx)
-    }
-}
-
-/// The fields of a worker the audit trail compares.
-enum WorkerSnapshot {
-    static func of(_ w: WorkerModel) -> [String: String?] {
-        ["name": w.name, "kk": w.kk, "birth_place": w.birthPlace, "village_code": w.villageCode, "rt": w.rt, "rw": w.rw,
-         "street": w.street, "phone": w.phone, "occupation_code": w.occupationCode,
-         "monthly_income": w.monthlyIncome.map(String.init), "disability": w.disability,
-         "welfare_decile": w.welfareDecile.map(String.init)]
     }
 }
 

@@ -55,7 +55,7 @@ struct ProposalWebController {
         let search = (try? req.query.get(String.self, at: "q")) ?? ""
         let page = try await ProposalQueries(db: req.db).list(
             scopes: ProposalAPIController.readScopes(actor), programID: programID, statuses: status.map { [$0] } ?? [],
-            search: search, page: PageRequest(req))
+            search: search, page: try PageRequest(req))
         let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ page.items.map(\.workerID)).all()
         let byID = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0) })
         let rows = page.items.map { p in

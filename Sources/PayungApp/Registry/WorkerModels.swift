@@ -1,11 +1,15 @@
 import Fluent
 import Foundation
 
-/// A person in the registry: one row per NIK per deployment.
+/// A person's record as one Pemda holds it: one row per Pemda and NIK. The
+/// NIK links the records of different Pemdas; no path reads or changes
+/// another Pemda's record (see `PersonRecordMerge`).
 final class WorkerModel: Model, @unchecked Sendable {
     static let schema = "workers"
 
     @ID(key: .id) var id: UUID?
+    /// The Pemda (regency or city, `PP.KK`) that holds this record.
+    @Field(key: "pemda_code") var pemdaCode: String
     @Field(key: "nik") var nik: String
     @Field(key: "name") var name: String
     @OptionalField(key: "kk") var kk: String?

@@ -2,7 +2,8 @@ import Foundation
 import PayungCore
 
 /// The registry fields of a worker as derived from an input, in one place:
-/// the form, the API and imports all store exactly this.
+/// the form, the API and imports read inputs through this, and stored
+/// records change only through `WorkerModel.merge` (`PersonRecordMerge`).
 struct WorkerRow: Sendable {
     let nik: String
     let name: String
@@ -38,29 +39,26 @@ struct WorkerRow: Sendable {
         welfareDecile = input.welfareDecile.flatMap { (1...10).contains($0) ? $0 : nil }
     }
 
-    func apply(to worker: WorkerModel) {
-        worker.nik = nik
-        worker.name = name
-        worker.kk = kk
-        worker.birthPlace = birthPlace
-        worker.birthDate = birthDate
-        worker.sex = sex
-        worker.villageCode = villageCode
-        worker.rt = rt
-        worker.rw = rw
-        worker.street = street
-        worker.phone = phone
-        worker.occupationCode = occupationCode
-        worker.monthlyIncome = monthlyIncome
-        worker.disability = disability
-        worker.welfareDecile = welfareDecile
+    /// What this input says about the person, for `PersonRecordMerge`.
+    var fields: PersonFields {
+        PersonFields([.name: name, .kk: kk, .birthPlace: birthPlace, .villageCode: villageCode, .rt: rt, .rw: rw,
+                      .street: street, .phone: phone, .occupationCode: occupationCode,
+                      .monthlyIncome: monthlyIncome.map(String.init), .disability: disability,
+                      .welfareDecile: welfareDecile.map(String.init)])
     }
 
-    /// The same keys as `WorkerSnapshot.of`, for change detection and the audit trail.
-    var snapshot: [String: String?] {
-        ["name": name, "kk": kk, "birth_place": birthPlace, "village_code": villageCode, "rt": rt, "rw": rw,
-         "street": street, "phone": phone, "occupation_code": occupationCode,
-         "monthly_income": monthlyIncome.map(String.init), "disability": disability,
-         "welfare_decile": welfareDecile.map(String.init)]
+    /// A new record of this person held by `pemda` (nothing to merge with).
+    func newRecord(id: UUID, pemda: RegionCode, at now: Date) -> WorkerModel {
+        let worker = WorkerModel()
+        worker.id = id
+        worker.pemdaCode = pemda.dotted
+        worker.nik = nik
+        worker.name = name
+        worker.birthDate = birthDate
+        worker.sex = sex
+        worker.createdAt = now
+        worker.updatedAt = now
+        worker.merge(fields, from: .proposal)
+        return worker
     }
 }

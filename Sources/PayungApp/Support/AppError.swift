@@ -15,6 +15,19 @@ struct AppError: DomainError {
     static func invalid(_ code: String, _ message: String) -> AppError {
         AppError(code: code, message: message, kind: .invalidInput)
     }
+
+    /// A malformed request (400): the client must change how it asks.
+    static func badRequest(_ code: String, _ message: String) -> AppError {
+        AppError(code: code, message: message, kind: .badRequest)
+    }
+}
+
+/// Too many attempts: 429 with `Retry-After` in seconds.
+struct RateLimited: DomainError {
+    let code: String
+    let message: String
+    let retryAfter: Int
+    var kind: DomainErrorKind { .tooManyRequests }
 }
 
 /// The one error shape of the API: `{"error":{"code":"...","message":"..."}}`.
@@ -37,6 +50,11 @@ struct PresentedError: Sendable {
     init(_ error: any Error) {
         var headers = HTTPHeaders()
         switch error {
+        case let limited as RateLimited:
+            status = .tooManyRequests
+            code = limited.code
+            message = limited.message
+            headers.replaceOrAdd(name: .retryAfter, value: String(limited.retryAfter))
         case let domain as any DomainError:
             status = domain.kind.status
             code = domain.code
@@ -95,6 +113,8 @@ extension DomainErrorKind {
         case .conflict: .conflict
         case .forbidden: .forbidden
         case .unauthenticated: .unauthorized
+        case .badRequest: .badRequest
+        case .tooManyRequests: .tooManyRequests
         }
     }
 }

@@ -1,28 +1,57 @@
 import Vapor
 
 /// Which page of a list a client asked for: `?page=2&size=50`. Sizes are
-/// bounded so no list loads everything at once.
+/// bounded so no list loads everything at once, and page numbers so that
+/// `offset` can never overflow (`page=9223372036854775807` once stopped the
+/// server).
 struct PageRequest: Sendable, Equatable {
     static let defaultSize = 50
     static let maxSize = 500
+    /// 1,000,000 pages of 500 rows: far beyond any list, far below `Int.max`.
+    static let maxNumber = 1_000_000
 
     let number: Int
     let size: Int
 
+    /// Clamps to the bounds: for the code's own pages (a client's go through `init(_ request:)`).
     init(number: Int = 1, size: Int = PageRequest.defaultSize) {
-        self.number = max(1, number)
+        self.number = min(max(1, number), PageRequest.maxNumber)
         self.size = min(max(1, size), PageRequest.maxSize)
     }
 
-    init(_ request: Request) {
-        self.init(number: (try? request.query.get(Int.self, at: "page")) ?? 1,
-                  size: (try? request.query.get(Int.self, at: "size")) ?? PageRequest.defaultSize)
+    /// A client's `?page=&size=`: absent means the defaults; anything that is
+    /// not a whole number within the bounds is a 400 (`page_invalid`,
+    /// `page_size_invalid`), never clamped silently, never trapped on.
+    init(_ request: Request) throws {
+        func read(_ key: String) -> (present: Bool, value: Int?) {
+            guard let raw = request.query[String.self, at: key] else { return (false, nil) }
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return (false, nil) }
+            guard text.count <= 9, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return (true, nil) }
+            return (true, Int(text))
+        }
+        let page = read("page"), size = read("size")
+        var number = 1, rows = PageRequest.defaultSize
+        if page.present {
+            guard let value = page.value, (1...PageRequest.maxNumber).contains(value) else {
+                throw AppError.badRequest("page_invalid", "Nomor halaman harus bilangan bulat 1 sampai \(PageRequest.maxNumber).")
+            }
+            number = value
+        }
+        if size.present {
+            guard let value = size.value, (1...PageRequest.maxSize).contains(value) else {
+                throw AppError.badRequest("page_size_invalid", "Jumlah baris per halaman harus 1 sampai \(PageRequest.maxSize).")
+            }
+            rows = value
+        }
+        self.init(number: number, size: rows)
     }
 
+    /// At most 499,999,500: `number` and `size` are bounded on every path.
     var offset: Int { (number - 1) * size }
 
     static let queryParameters: [APIOperation.QueryParameter] = [
-        .init(name: "page", description: "Page number, from 1", schema: ["type": "integer", "minimum": 1]),
+        .init(name: "page", description: "Page number, from 1 (at most \(maxNumber))", schema: ["type": "integer", "minimum": 1, "maximum": .int(maxNumber)]),
         .init(name: "size", description: "Rows per page (at most \(maxSize))", schema: ["type": "integer", "minimum": 1, "maximum": .int(maxSize)]),
     ]
 }

@@ -65,6 +65,13 @@ public enum AccessPolicy {
         }
     }
 
+    /// The Pemdas (regencies) where `actor` may do `action` over the whole
+    /// Pemda: where a registry roster may go. Sorted.
+    public static func pemdas(of actor: Actor, for action: Action) -> [RegionCode] {
+        Set(actor.grants.filter { actions[$0.role, default: []].contains(action) && $0.region.level == .regency }.map(\.region))
+            .sorted()
+    }
+
     /// May `actor` do `action` anywhere at all (to show a menu entry)?
     public static func mayAnywhere(_ actor: Actor, _ action: Action) -> Bool {
         actor.grants.contains { actions[$0.role, default: []].contains(action) }

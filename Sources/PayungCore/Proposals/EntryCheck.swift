@@ -20,6 +20,10 @@ public enum DuplicateFinding: Sendable, Hashable {
     case otherProgram(programName: String, status: ProposalStatus)
     /// Already an active member in the list BPJS sent.
     case bpjsActive(segment: String?)
+    /// A participant (approved, registered or active) in a program of
+    /// another Pemda. That Pemda's record stays unseen: nothing of it (name,
+    /// program, status) is told, only that the person is taken.
+    case participantElsewhere
 }
 
 /// What the form or an import row says about a worker, as typed.
@@ -82,6 +86,8 @@ public enum EntryCheck {
                 error("duplicate_in_program", "nik", "NIK ini sudah ada di program \(program) (status: \(status.indonesianName)).")
             case .otherProgram(let program, let status):
                 error("duplicate_other_program", "nik", "NIK ini masih tercatat di program \(program) (status: \(status.indonesianName)).")
+            case .participantElsewhere:
+                error("participant_other_pemda", "nik", "NIK ini sudah menjadi peserta program Pemda lain. Hubungi Dinas bila orang ini sudah pindah domisili.")
             case .bpjsActive(let segment):
                 error("duplicate_bpjs_active", "nik", "NIK ini sudah peserta aktif BPJS Ketenagakerjaan\(segment.map { " (segmen \($0))" } ?? "") menurut daftar dari BPJS.")
             }

@@ -34,6 +34,10 @@ public enum ProposalStatus: String, Sendable, Codable, CaseIterable, Hashable {
     /// Statuses that hold a quota slot.
     public var holdsQuota: Bool { [.approved, .registered, .active].contains(self) }
 
+    /// Statuses in which the person is a participant of the program (taken
+    /// for the premium): what blocks a proposal by another Pemda.
+    public var isParticipating: Bool { holdsQuota }
+
     /// Statuses in which the person counts as taken by this program (for the
     /// duplicate check): everything but the closed ones.
     public var isOpen: Bool { ![.ended, .rejected].contains(self) }

@@ -11,6 +11,11 @@ public enum DomainErrorKind: Sendable, Equatable {
     case forbidden
     /// The actor is not authenticated (HTTP 401).
     case unauthenticated
+    /// The request itself is malformed (a page number out of bounds, a NIK
+    /// in a URL): the client must change how it asks (HTTP 400).
+    case badRequest
+    /// Too many requests or failed attempts in a while (HTTP 429).
+    case tooManyRequests
 }
 
 /// An error of the domain: a stable machine code for the API and a message in
