@@ -33,6 +33,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = "1mb"
 
     app.importJobs = ImportJobs()
+    app.rateLimiters = RateLimiters()
+    app.trustedProxies = config.trustedProxies
     registerRoutes(app)
     registerCommands(app)
 }

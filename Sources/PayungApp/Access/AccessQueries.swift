@@ -82,3 +82,32 @@ extension RoleGrantModel {
         return try? RoleGrant(role: role, region: region, rt: rt, rw: rw)
     }
 }
+
+extension AccessQueries {
+    // MARK: Failed logins
+
+    func lockedUntil(_ userID: UUID) async throws -> Date? {
+        try await UserModel.find(userID, on: db)?.lockedUntil
+    }
+
+    func clearFailedLogins(_ userID: UUID) async throws {
+        try await db.sql.raw("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = \(bind: userID)").run()
+    }
+
+    /// Counts one failed login in one statement (parallel failures all
+    /// count) and locks the account when the count reaches `limit`. A lock
+    /// that has run out starts a fresh count. Returns whether the account is
+    /// now locked.
+    func countFailedLogin(_ userID: UUID, now: Date, limit: Int, lockUntil: Date) async throws -> Bool {
+        struct Row: Decodable { let failed_logins: Int }
+        let row = try await db.sql.raw("""
+            UPDATE users SET
+              failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= \(bind: now) THEN 1 ELSE failed_logins + 1 END,
+              locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= \(bind: now) THEN NULL
+                                  WHEN locked_until IS NULL AND failed_logins + 1 >= \(bind: limit) THEN \(bind: lockUntil)
+                                  ELSE locked_until END
+            WHERE id = \(bind: userID) RETURNING failed_logins
+            """).first(decoding: Row.self)
+        return (row?.failed_logins ?? 0) >= limit
+    }
+}

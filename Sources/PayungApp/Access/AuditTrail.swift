@@ -71,8 +71,7 @@ extension Request {
 
     /// The acting user as the audit trail names them.
     var auditActor: AuditActor {
-        let address = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first.map(String.init)
-            ?? remoteAddress?.ipAddress ?? "?"
+        let address = clientAddress
         guard let auth = authenticated else { return AuditActor(userID: nil, username: "anonymous", source: "web \(address)") }
         return AuditActor(userID: auth.userID, username: auth.actor.username,
                           source: "\(auth.method == .token ? "api" : "web") \(address)",

@@ -47,7 +47,18 @@ struct SessionController {
 
     private func login(_ req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
+        guard form.username.count <= 100, form.password.count <= 200 else {
+            throw AppError.invalid("login_input_too_long", "Nama pengguna atau kata sandi terlalu panjang.")
+        }
         let directory = req.userDirectory
+        let address = req.clientAddress
+        let limiter = req.application.rateLimiters.failedLoginsPerAddress
+        let now = req.application.clock.now()
+        if let wait = limiter.retryAfter(address, now: now) {
+            throw RateLimited(code: "login_rate_limited",
+                              message: "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Coba lagi dalam \((wait + 59) / 60) menit.",
+                              retryAfter: wait)
+        }
         do {
             let user = try await directory.signIn(username: form.username, password: form.password, by: req.auditActor)
             // A fresh session id at sign-in (no session fixation); the CSRF token is renewed too.
@@ -61,6 +72,7 @@ struct SessionController {
             req.session.data[SessionKeys.csrf] = SecureRandom.token(bytes: 24)
             return req.redirect(to: safeNext(form.next))
         } catch let error as AccessError {
+            if error == .invalidCredentials { limiter.hit(address, now: now) }
             let context = LoginContext(page: PageContext(title: "Masuk", request: req, needsCSRF: true),
                                        next: safeNext(form.next), username: form.username, error: error.message)
             let response = try await req.view.render("access/login", context).encodeResponse(for: req)

@@ -127,36 +127,36 @@ struct UserDirectory {
 
     /// Checks a password, counting failures; five in a row lock the account
     /// for 15 minutes. Unknown users cost the same bcrypt time as known ones.
+    /// Signs a user in. An unknown, inactive or locked account answers
+    /// exactly like a wrong password (same error, a bcrypt verify each time),
+    /// so answers do not tell which accounts exist. Failures are counted by
+    /// one atomic `UPDATE`, so parallel guesses cannot lose counts.
     func signIn(username raw: String, password: String, by actor: AuditActor) async throws -> UserModel {
         let username = raw.trimmingCharacters(in: .whitespaces).lowercased()
         guard let user = try await AccessQueries(db: db).user(username: username), user.isActive else {
             _ = try? await passwords.verify(password, against: Self.dummyHash)
             throw AccessError.invalidCredentials
         }
-        if let until = user.lockedUntil, until > now {
-            throw AccessError.accountLocked(minutes: Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-        }
         let ok = try await passwords.verify(password, against: user.passwordHash)
         let region = try await primaryRegion(of: user.id!)
-        try await db.transaction { tx in
-            if ok {
-                user.failedLogins = 0
-                user.lockedUntil = nil
-            } else {
-                user.failedLogins += 1
-                if user.failedLogins >= Self.maxFailedLogins {
-                    user.lockedUntil = now.addingTimeInterval(Self.lockout)
-                    user.failedLogins = 0
-                }
+        let who = AuditActor(userID: user.id, username: user.username, source: actor.source)
+        let locked = try await AccessQueries(db: db).lockedUntil(user.id!).map { $0 > now } ?? false
+        if ok, !locked {
+            try await db.transaction { tx in
+                try await AccessQueries(db: tx).clearFailedLogins(user.id!)
+                try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                    action: "session.login", entity: "user", entityID: user.id?.uuidString, regionCode: region), by: who)
             }
-            try await user.update(on: tx)
-            try await AuditTrail(db: tx, now: now).record(AuditEntry(
-                action: ok ? "session.login" : "session.login_failed", entity: "user", entityID: user.id?.uuidString,
-                regionCode: region,
-                note: user.lockedUntil.map { _ in "account locked" }), by: AuditActor(userID: user.id, username: user.username, source: actor.source))
+            return user
         }
-        guard ok else { throw AccessError.invalidCredentials }
-        return user
+        try await db.transaction { tx in
+            let lockedNow = locked ? true : try await AccessQueries(db: tx).countFailedLogin(
+                user.id!, now: now, limit: Self.maxFailedLogins, lockUntil: now.addingTimeInterval(Self.lockout))
+            try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                action: "session.login_failed", entity: "user", entityID: user.id?.uuidString, regionCode: region,
+                note: locked ? "account locked" + (ok ? " (right password)" : "") : (lockedNow ? "account locked" : nil)), by: who)
+        }
+        throw AccessError.invalidCredentials
     }
 
     /// A real bcrypt hash, verified against for unknown users (made once, lazily).

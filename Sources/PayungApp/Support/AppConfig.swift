@@ -48,9 +48,13 @@ public struct AppConfig: Sendable {
     /// Session cookies only over HTTPS (`PAYUNG_SECURE_COOKIES=1`; set it
     /// behind a TLS-terminating proxy).
     public var secureCookies: Bool
+    /// Reverse proxies whose `X-Forwarded-For` is believed
+    /// (`PAYUNG_TRUSTED_PROXIES=10.0.0.5,127.0.0.1`); none by default.
+    public var trustedProxies: Set<String>
 
     public init(database: DatabaseLocation, rootDirectory: String, logSQL: Bool = false,
-                bcryptCost: Int = 12, secureCookies: Bool = false) {
+                bcryptCost: Int = 12, secureCookies: Bool = false, trustedProxies: Set<String> = []) {
+        self.trustedProxies = trustedProxies
         self.database = database
         self.rootDirectory = rootDirectory.hasSuffix("/") ? rootDirectory : rootDirectory + "/"
         self.logSQL = logSQL
@@ -64,7 +68,9 @@ public struct AppConfig: Sendable {
             rootDirectory: env["PAYUNG_ROOT"] ?? DirectoryConfiguration.detect().workingDirectory,
             logSQL: env["PAYUNG_SQL_LOG"] == "1",
             bcryptCost: try bcryptCost(env["PAYUNG_BCRYPT_COST"]),
-            secureCookies: env["PAYUNG_SECURE_COOKIES"] == "1"
+            secureCookies: env["PAYUNG_SECURE_COOKIES"] == "1",
+            trustedProxies: Set((env["PAYUNG_TRUSTED_PROXIES"] ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         )
     }
 

@@ -66,14 +66,33 @@ struct RateLimiters: Sendable {
 extension Application {
     private struct RateLimitersKey: StorageKey { typealias Value = RateLimiters }
 
+    /// Set once in `configure`, before any request.
     var rateLimiters: RateLimiters {
-        get {
-            if let existing = storage[RateLimitersKey.self] { return existing }
-            let made = RateLimiters()
-            storage[RateLimitersKey.self] = made
-            return made
-        }
+        get { storage[RateLimitersKey.self]! }
         set { storage[RateLimitersKey.self] = newValue }
+    }
+
+    private struct TrustedProxiesKey: StorageKey { typealias Value = Set<String> }
+
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed
+    /// (`PAYUNG_TRUSTED_PROXIES`); set once in `configure`.
+    var trustedProxies: Set<String> {
+        get { storage[TrustedProxiesKey.self] ?? [] }
+        set { storage[TrustedProxiesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// The client's address. `X-Forwarded-For` is believed only when the
+    /// connection comes from a configured proxy, and then its last entry
+    /// that is not itself a trusted proxy counts (a client can prepend
+    /// anything it likes to the header, but not append).
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "?"
+        let trusted = application.trustedProxies
+        guard trusted.contains(peer), let header = headers.first(name: "X-Forwarded-For") else { return peer }
+        let hops = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.last { !trusted.contains($0) }.map { String($0.prefix(64)) } ?? peer
     }
 }
 

@@ -31,7 +31,7 @@ public enum AccessError: DomainError, Equatable {
         case .neighbourhoodRequired: "Ketua RT harus diberi nomor RT dan RW (1 sampai 999)."
         case .neighbourhoodOnlyForRT: "Nomor RT/RW hanya untuk peran Ketua RT."
         case .notAuthenticated: "Silakan masuk terlebih dahulu."
-        case .invalidCredentials: "Nama pengguna atau kata sandi salah."
+        case .invalidCredentials: "Nama pengguna atau kata sandi salah, atau akun sedang dikunci setelah 5 kali gagal (coba lagi 15 menit kemudian)."
         case .accountLocked(let minutes): "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam \(minutes) menit."
         case .forbidden: "Anda tidak berwenang melakukan ini."
         case .weakPassword: "Kata sandi minimal 10 karakter."
