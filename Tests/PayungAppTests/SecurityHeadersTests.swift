@@ -52,6 +52,11 @@ struct SecurityHeadersTests {
             try await check(.OPTIONS, "/api/v1/users/abc", status: .noContent) { res in
                 #expect(res.headers.first(name: "Allow") == "GET, HEAD, OPTIONS")
             }
+            // A constant path wins over a parameter beside it, as in the router.
+            try await check(.OPTIONS, "/api/v1/proposals/bulk", status: .noContent) { res in
+                #expect(res.headers.first(name: "Allow") == "POST, OPTIONS")
+            }
+            try await check(.GET, "/api/v1/proposals/bulk", headers: .bearer(token), status: .methodNotAllowed)
             // A JSON operation sent something else: 415, as the document says.
             var textPlain = HTTPHeaders.bearer(token)
             textPlain.contentType = .plainText

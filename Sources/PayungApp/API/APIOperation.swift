@@ -116,8 +116,7 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let path = request.url.path
         guard path.hasPrefix("/api/") || path == "/health" else { return try await next.respond(to: request) }
-        let segments = path.split(separator: "/")
-        let methods = request.application.apiOperations.filter { $0.matches(segments) }.map(\.method)
+        let methods = Self.methods(at: path, among: request.application.apiOperations)
         // Vapor answers HEAD with the GET route.
         let asked: HTTPMethod = request.method == .HEAD ? .GET : request.method
         guard !methods.isEmpty, !methods.contains(asked) else { return try await next.respond(to: request) }
@@ -128,6 +127,17 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
             return response
         }
         throw Abort(.methodNotAllowed, headers: ["Allow": allow])
+    }
+
+    /// The methods of the most specific documented path a request path falls
+    /// on: `/api/v1/proposals/bulk` is that constant path (POST), not
+    /// `/api/v1/proposals/{id}` (GET, PUT), as the router prefers constants.
+    static func methods(at path: String, among operations: [APIOperation]) -> [HTTPMethod] {
+        let segments = path.split(separator: "/")
+        let matching = operations.filter { $0.matches(segments) }
+        func constants(_ op: APIOperation) -> [Bool] { op.path.split(separator: "/").map { !$0.hasPrefix("{") } }
+        guard let best = matching.map(constants).max(by: { $0.lexicographicallyPrecedes($1) { !$0 && $1 } }) else { return [] }
+        return matching.filter { constants($0) == best }.map(\.method)
     }
 
     /// The path's methods, HEAD beside GET, and OPTIONS, in a stable order.
