@@ -105,3 +105,81 @@ struct HostileRequestTests {
         }
     }
 }
+
+@Suite("NIK search: no prefix oracle, no NIK in a URL")
+struct NIKSearchTests {
+    @Test("a masked role cannot learn NIK digits by prefix; a full NIK is searched by POST and audited",
+          arguments: TestDatabase.available)
+    func search(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let program = try await app.makeProgram()
+            let rt = try await app.makeUser("rt.medono", .rt, "33.75.01.1002", rt: "003", rw: "005")
+            let kadis = try await app.makeUser("kadis.pekalongan", .kepalaDinas, "33.75")
+            let nik = testNIK(serial: 7)
+            try await app.testing().test(.POST, "/api/v1/proposals", headers: .bearer(rt.token), beforeRequest: { req in
+                try req.content.encode(proposalInput(program: program, nik: nik))
+            }) { res in #expect(res.status == .created) }
+            func total(_ query: String) async throws -> (HTTPStatus, Int?, String?) {
+                var out: (HTTPStatus, Int?, String?) = (.ok, nil, nil)
+                try await app.testing().test(.GET, "/api/v1/proposals?q=\(query)", headers: .bearer(kadis.token)) { res in
+                    out = (res.status, try? res.content.decode(PageDTO<ProposalDTO>.self).total,
+                           try? res.content.decode(APIErrorBody.self).error.code)
+                }
+                return out
+            }
+            // The first digits find nothing (a prefix is not a search), nor does any longer prefix.
+            #expect(try await total("3").1 == 0)
+            #expect(try await total("3375").1 == 0)
+            #expect(try await total(String(nik.prefix(10))).2 == "search_partial_nik")
+            // The last digits a masked NIK shows do find it.
+            #expect(try await total(String(nik.suffix(4))).1 == 1)
+            // A full NIK in the URL is refused.
+            let inURL = try await total(nik)
+            #expect(inURL.0 == .badRequest && inURL.2 == "nik_in_url")
+            try await app.testing().test(.POST, "/api/v1/proposals/search", headers: .bearer(kadis.token), beforeRequest: { req in
+                try req.content.encode(["nik": nik])
+            }) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                let page = try res.content.decode(PageDTO<ProposalDTO>.self)
+                #expect(page.total == 1 && page.items.first?.nik != nik, "kepala dinas sees masked NIKs")
+            }
+            #expect(try await auditCount(app, "proposal.search_nik") == 1)
+            // The web list: the full-NIK search box posts.
+            let session = try await BrowserSession.login(app, "kadis.pekalongan")
+            try await app.testing().test(.GET, "/usulan?q=\(nik)", headers: session.headers) { res in
+                #expect(res.status == .badRequest)
+            }
+            try await app.testing().test(.POST, "/usulan/cari-nik", headers: session.headers, beforeRequest: { req in
+                try req.content.encode(["nik": nik, "_csrf": session.csrf], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("Siti Aminah") && !res.body.string.contains(nik))
+            }
+        }
+    }
+
+    @Test("every view of a full NIK leaves an audit row, the edit form too", arguments: TestDatabase.available)
+    func fullNIKViewsAudited(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let program = try await app.makeProgram()
+            try await app.makeUser("rt.medono", .rt, "33.75.01.1002", rt: "003", rw: "005")
+            let session = try await BrowserSession.login(app, "rt.medono")
+            let user = try await app.testDirectory.createToken(
+                for: try #require(try await UserModel.query(on: app.db).filter(\.$username == "rt.medono").first()).id!,
+                name: "t", days: 1, manager: nil, by: .cli("t"))
+            var id: UUID?
+            try await app.testing().test(.POST, "/api/v1/proposals", headers: .bearer(user.1), beforeRequest: { req in
+                try req.content.encode(proposalInput(program: program, nik: testNIK(serial: 8), submit: false))
+            }) { res in id = try? res.content.decode(ProposalDTO.self).id }
+            let proposalID = try #require(id)
+            let before = try await auditCount(app, "proposal.view_full_nik")
+            try await app.testing().test(.GET, "/usulan/\(proposalID)/ubah", headers: session.headers) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains(testNIK(serial: 8)))
+            }
+            #expect(try await auditCount(app, "proposal.view_full_nik") == before + 1)
+        }
+    }
+}

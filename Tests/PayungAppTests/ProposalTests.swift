@@ -86,7 +86,8 @@ struct ProposalTests {
             #expect(events.map(\.toStatus) == ["submitted", "verified_kelurahan", "verified_kecamatan", "approved", "registered"])
             #expect(try await ProgramModel.find(program.id, on: app.db)?.approvedCount == 1)
             let audits = try await app.db.sql.select().column("action").from("audit_events")
-                .where("entity_id", .equal, proposal.id.uuidString).where("action", .like, "proposal.%").all()
+                .where("entity_id", .equal, proposal.id.uuidString).where("action", .like, "proposal.%")
+                .where("action", .notEqual, "proposal.view_full_nik").all()
             #expect(audits.count == 5)
 
             // Lists mask the NIK; the operator's inbox counts what waits.

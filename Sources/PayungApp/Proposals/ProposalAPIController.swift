@@ -7,7 +7,7 @@ import Vapor
 struct ProposalAPIController {
     static let check = APIOperation(method: .POST, path: "/api/v1/proposals/check", operationID: "checkProposal",
                                     summary: "Run the entry checks without saving", tag: "Usulan",
-                                    requestBody: "ProposalInput", response: "CheckResult", errors: [404])
+                                    requestBody: "ProposalInput", response: "CheckResult", errors: [403, 404, 429])
     static let create = APIOperation(method: .POST, path: "/api/v1/proposals", operationID: "createProposal",
                                      summary: "Propose a worker (draft, or submitted with submit=true)", tag: "Usulan",
                                      requestBody: "ProposalInput", response: "Proposal", successStatus: 201, errors: [403, 404])
@@ -15,9 +15,12 @@ struct ProposalAPIController {
                                    summary: "Proposals within the caller's scope", tag: "Usulan",
                                    query: [.init(name: "program", description: "Program id", schema: Schema.string(format: "uuid")),
                                            .init(name: "status", description: "Comma-separated statuses", schema: Schema.string()),
-                                           .init(name: "q", description: "Name contains, or NIK starts with", schema: Schema.string())]
+                                           .init(name: "q", description: "Name contains (2 to 100 characters), or the last 1 to 4 digits of the NIK; a full NIK is refused here (400 nik_in_url): use POST /api/v1/proposals/search", schema: Schema.string())]
                                        + PageRequest.queryParameters,
                                    response: "ProposalPage")
+    static let search = APIOperation(method: .POST, path: "/api/v1/proposals/search", operationID: "searchProposals",
+                                     summary: "Proposals within the caller's scope whose NIK is exactly the one sent (a NIK never travels in a URL)",
+                                     tag: "Usulan", requestBody: "ProposalSearchInput", response: "ProposalPage")
     static let show = APIOperation(method: .GET, path: "/api/v1/proposals/{id}", operationID: "getProposal",
                                    summary: "One proposal (404 outside the caller's scope)", tag: "Usulan",
                                    response: "Proposal", errors: [404])
@@ -51,18 +54,32 @@ struct ProposalAPIController {
             let actor = try req.requireActor()
             let statuses = ((try? req.query.get(String.self, at: "status")) ?? "").split(separator: ",")
                 .compactMap { ProposalStatus(rawValue: String($0)) }
+            let search = try ProposalSearch.parse(req.query[String.self, at: "q"] ?? "")
+            if case .fullNIK = search { throw ProposalSearchError.nikInURL }
             let page = try await ProposalQueries(db: req.db).list(
                 scopes: Self.readScopes(actor), programID: try? req.query.get(UUID.self, at: "program"),
-                statuses: statuses, search: try? req.query.get(String.self, at: "q"), page: try PageRequest(req))
+                statuses: statuses, search: search, page: try PageRequest(req))
+            let items = try await dtos(page.items, req, fullNIK: false)
+            return PageDTO(items.paged(like: page))
+        }
+        api.on(Self.search) { req in
+            let actor = try req.requireActor()
+            let body = try req.content.decode(ProposalSearchInput.self)
+            let nik = try NIK(parsing: body.nik, today: req.today)
+            let page = try await ProposalQueries(db: req.db).list(
+                scopes: Self.readScopes(actor), programID: body.program, statuses: [], search: .fullNIK(nik.digits),
+                page: PageRequest(number: body.page ?? 1, size: body.size ?? PageRequest.defaultSize))
+            try await req.audit.record(AuditEntry(action: "proposal.search_nik", entity: "proposal",
+                                                  note: "NIK \(nik.masked): \(page.total) found"), by: req.auditActor)
             let items = try await dtos(page.items, req, fullNIK: false)
             return PageDTO(items.paged(like: page))
         }
         api.on(Self.show) { req in
             let actor = try req.requireActor()
             let proposal = try await req.proposals.readable(try id(req), actor: actor)
-            let full = AccessPolicy.may(actor, .readFullNIK, at: proposal.location!)
-            if full || AccessPolicy.mayAnywhere(actor, .readAudit) {
-                try await req.audit.record(AuditEntry(action: full ? "proposal.view_full_nik" : "proposal.view", entity: "proposal",
+            // A full-NIK view is audited by `dto`; an auditor's masked view here.
+            if !AccessPolicy.may(actor, .readFullNIK, at: proposal.location!), AccessPolicy.mayAnywhere(actor, .readAudit) {
+                try await req.audit.record(AuditEntry(action: "proposal.view", entity: "proposal",
                                                       entityID: proposal.id!.uuidString, regionCode: proposal.villageCode), by: req.auditActor)
             }
             return try await dto(proposal, req)
@@ -128,6 +145,11 @@ struct ProposalAPIController {
     /// One record: the full NIK for those who need it (the read is audited by the caller).
     private func dto(_ proposal: ProposalModel, _ req: Request, warnings: [EntryIssue]? = nil) async throws -> ProposalDTO {
         let full = AccessPolicy.may(try req.requireActor(), .readFullNIK, at: proposal.location!)
+        if full {
+            // Every answer that shows a full NIK leaves its audit row.
+            try await req.audit.record(AuditEntry(action: "proposal.view_full_nik", entity: "proposal",
+                                                  entityID: proposal.id!.uuidString, regionCode: proposal.villageCode), by: req.auditActor)
+        }
         return try await dtos([proposal], req, fullNIK: full, warnings: warnings)[0]
     }
 

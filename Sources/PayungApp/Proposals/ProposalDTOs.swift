@@ -62,6 +62,14 @@ struct InboxDTO: Content {
     let items: [Item]
 }
 
+/// `POST /api/v1/proposals/search`: a full NIK in the body, never in the URL.
+struct ProposalSearchInput: Content {
+    let nik: String
+    var program: UUID?
+    var page: Int?
+    var size: Int?
+}
+
 enum ProposalSchemas {
     static let issue: JSON = Schema.object([
         "severity": Schema.string(values: ["error", "warning"]), "code": Schema.string(example: "age_out_of_bounds"),
@@ -70,6 +78,10 @@ enum ProposalSchemas {
 
     static let all: [String: JSON] = [
         "EntryIssue": issue,
+        "ProposalSearchInput": Schema.object([
+            "nik": Schema.string("A full NIK, 16 digits", example: "3375014506850001"), "program": Schema.string(format: "uuid"),
+            "page": Schema.integer(), "size": Schema.integer(),
+        ], required: ["nik"]),
         "HeirInput": Schema.object(["name": Schema.string(), "relation": Schema.string(example: "istri"),
                                     "nik": Schema.string(), "phone": Schema.string()], required: ["name", "relation"]),
         "ProposalInput": Schema.object([

@@ -38,19 +38,24 @@ struct ProposalQueries {
 
     /// Proposals the actor may read, filtered by program and status, newest
     /// first, one page at a time. Scope is applied in SQL.
-    func list(scopes: [AccessScope], programID: UUID?, statuses: [ProposalStatus], search: String?,
+    func list(scopes: [AccessScope], programID: UUID?, statuses: [ProposalStatus], search: ProposalSearch?,
               page: PageRequest) async throws -> Page<ProposalModel> {
         guard !scopes.isEmpty else { return Page(items: [], page: page, total: 0) }
         func query() -> QueryBuilder<ProposalModel> {
             let q = ProposalModel.query(on: db).filter(.sql(unsafeRaw: "(" + Self.scopeCondition(scopes) + ")"))
             if let programID { q.filter(\.$programID == programID) }
             if !statuses.isEmpty { q.filter(\.$status ~~ statuses.map(\.rawValue)) }
-            if let search, !search.isEmpty {
-                if search.allSatisfy(\.isNumber) {
-                    q.filter(.sql(embed: "proposals.worker_id IN (SELECT id FROM workers WHERE nik LIKE \(bind: search + "%"))"))
-                } else {
-                    q.filter(.sql(embed: "proposals.worker_id IN (SELECT id FROM workers WHERE LOWER(name) LIKE \(bind: "%" + search.lowercased() + "%"))"))
-                }
+            switch search {
+            case .fullNIK(let nik)?:
+                q.filter(.sql(embed: "proposals.worker_id IN (SELECT id FROM workers WHERE nik = \(bind: nik))"))
+            case .lastDigits(let digits)?:
+                q.filter(.sql(embed: "proposals.worker_id IN (SELECT id FROM workers WHERE nik LIKE \(bind: "%" + digits))"))
+            case .name(let name)?:
+                let pattern = "%" + name.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                q.filter(.sql(embed: "proposals.worker_id IN (SELECT id FROM workers WHERE LOWER(name) LIKE \(bind: pattern) ESCAPE '\\')"))
+            case nil:
+                break
             }
             return q
         }

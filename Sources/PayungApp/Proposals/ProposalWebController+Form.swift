@@ -81,6 +81,9 @@ extension ProposalWebController {
             "heirRelation": heir?.relation ?? "", "disability": worker.disability ?? ""])
         context.action = WebPath.proposal(id).path + "/ubah"
         context.editing = true
+        // The form shows the full NIK: the read leaves its audit row like the detail page.
+        try await req.audit.record(AuditEntry(action: "proposal.view_full_nik", entity: "proposal", entityID: id.uuidString,
+                                              regionCode: proposal.villageCode, note: "edit form"), by: req.auditActor)
         context.message = proposal.lastNote.map { "Catatan pemeriksa: \($0)" }
         return try await req.view.render("proposals/form", context)
     }

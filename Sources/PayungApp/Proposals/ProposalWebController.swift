@@ -8,6 +8,7 @@ import Vapor
 struct ProposalWebController {
     func register(protected web: any RoutesBuilder) {
         web.get(WebPath.proposals.components, use: list)
+        web.post(WebPath.proposals.components + ["cari-nik"], use: searchNIK)
         web.get(WebPath.newProposal.components, use: newForm)
         web.post(WebPath.newProposal.components, use: create)
         web.post(WebPath.bulkProposals.components, use: bulk)
@@ -41,6 +42,8 @@ struct ProposalWebController {
         let pager: PagerContext
         let canPropose: Bool
         let bulkActions: [Option]
+        /// The masked NIK of a "Cari NIK lengkap" search being shown.
+        var nikSearched: String? = nil
     }
 
     struct Option: Encodable {
@@ -49,13 +52,32 @@ struct ProposalWebController {
     }
 
     private func list(_ req: Request) async throws -> View {
+        let search = (try? req.query.get(String.self, at: "q")) ?? ""
+        let parsed = try ProposalSearch.parse(search)
+        if case .fullNIK = parsed { throw ProposalSearchError.nikInURL }
+        return try await renderList(req, search: parsed, searchText: search, page: try PageRequest(req))
+    }
+
+    /// "Cari NIK lengkap": the NIK comes in the form body, never in the URL;
+    /// the search is audited.
+    private func searchNIK(_ req: Request) async throws -> View {
+        struct Form: Content { var nik: String? }
+        let raw = try req.content.decode(Form.self).nik ?? ""
+        let nik = try NIK(parsing: String(raw.prefix(40)), today: req.today)
+        let view = try await renderList(req, search: .fullNIK(nik.digits), searchText: "", page: PageRequest(), nikSearched: nik.masked)
+        try await req.audit.record(AuditEntry(action: "proposal.search_nik", entity: "proposal", note: "NIK \(nik.masked)"),
+                                   by: req.auditActor)
+        return view
+    }
+
+    private func renderList(_ req: Request, search: ProposalSearch?, searchText: String, page pageRequest: PageRequest,
+                            nikSearched: String? = nil) async throws -> View {
         let actor = try req.requireActor()
         let status = (try? req.query.get(String.self, at: "status")).flatMap(ProposalStatus.init(rawValue:))
         let programID = try? req.query.get(UUID.self, at: "program")
-        let search = (try? req.query.get(String.self, at: "q")) ?? ""
         let page = try await ProposalQueries(db: req.db).list(
             scopes: ProposalAPIController.readScopes(actor), programID: programID, statuses: status.map { [$0] } ?? [],
-            search: search, page: try PageRequest(req))
+            search: search, page: pageRequest)
         let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ page.items.map(\.workerID)).all()
         let byID = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0) })
         let rows = page.items.map { p in
@@ -67,7 +89,7 @@ struct ProposalWebController {
         }
         let programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
             .filter { ProgramAPIController.visible($0, to: actor) }
-        let filter = ["status": status?.rawValue ?? "", "program": programID?.uuidString ?? "", "q": search]
+        let filter = ["status": status?.rawValue ?? "", "program": programID?.uuidString ?? "", "q": searchText]
         var bulkActions: [Option] = []
         if AccessPolicy.mayAnywhere(actor, .verifyKelurahan) || AccessPolicy.mayAnywhere(actor, .verifyKecamatan) {
             bulkActions.append(Option(value: "verify", label: "Verifikasi yang dipilih"))
@@ -80,7 +102,7 @@ struct ProposalWebController {
             statuses: ProposalStatus.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
             programs: programs.map { Option(value: $0.id!.uuidString, label: $0.name) },
             filter: filter, pager: PagerContext(page, path: WebPath.proposals.path, query: filter),
-            canPropose: AccessPolicy.mayAnywhere(actor, .propose), bulkActions: bulkActions))
+            canPropose: AccessPolicy.mayAnywhere(actor, .propose), bulkActions: bulkActions, nikSearched: nikSearched))
     }
 
     private func bulk(_ req: Request) async throws -> View {
