@@ -1,7 +1,9 @@
 import Foundation
+import PayungCore
 
-/// A file problem that stops an import before any row is judged.
-struct TabularFileError: Error, CustomStringConvertible, Equatable {
+/// A file problem that stops an import before any row is judged: a 422
+/// with its code over HTTP, a message and a non-zero exit on the CLI.
+struct TabularFileError: DomainError, CustomStringConvertible, Equatable {
     let code: String
     let message: String
     var description: String { message }
@@ -26,24 +28,33 @@ struct TabularFile {
 
     let rows: [Row]
 
-    static func read(path: String, sheet: String? = nil) throws -> TabularFile {
+    static func read(path: String, sheet: String? = nil, limits: Limits = .standard) throws -> TabularFile {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        guard size <= limits.maxFileBytes else { throw TabularFileError.fileTooLarge(limits.maxFileBytes) }
         guard let data = FileManager.default.contents(atPath: path) else { throw TabularFileError.unreadable(path) }
-        return try read(data: data, fileName: path, sheet: sheet)
+        return try read(data: data, fileName: path, sheet: sheet, limits: limits)
     }
 
-    static func read(data: Data, fileName: String, sheet: String? = nil) throws -> TabularFile {
-        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            return TabularFile(rows: try XLSXReader.rows(of: data, sheet: sheet))
+    static func read(data: Data, fileName: String, sheet: String? = nil, limits: Limits = .standard) throws -> TabularFile {
+        guard data.count <= limits.maxFileBytes else { throw TabularFileError.fileTooLarge(limits.maxFileBytes) }
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return TabularFile(rows: try XLSXReader.rows(of: data, sheet: sheet, limits: limits))
         }
-        if fileName.lowercased().hasSuffix(".xls") || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+        let name = fileName.lowercased()
+        if name.hasSuffix(".xls") || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             throw TabularFileError(code: "file_old_excel", message: "Format .xls lama tidak didukung. Simpan ulang sebagai .xlsx atau CSV.")
         }
-        return TabularFile(rows: csvRows(data))
+        // Named .xlsx but not a zip, or not text at all (a NUL byte near the start).
+        if name.hasSuffix(".xlsx") || name.hasSuffix(".xlsm") || data.prefix(8192).contains(0) {
+            throw TabularFileError.notSpreadsheet
+        }
+        return TabularFile(rows: try csvRows(data, limits: limits))
     }
 
     /// Decodes text (UTF-8, else Windows-1252), picks the delimiter from the
-    /// first non-empty line, and drops rows with nothing in them.
-    static func csvRows(_ data: Data) -> [Row] {
+    /// first non-empty line, and drops rows with nothing in them. Stops at
+    /// the first bound passed (rows, cells, one cell's length).
+    static func csvRows(_ data: Data, limits: Limits) throws -> [Row] {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if String(validating: bytes, as: UTF8.self) == nil {
@@ -51,9 +62,29 @@ struct TabularFile {
             bytes = Array(text.utf8)
         }
         let delimiter = delimiterOf(firstLine(of: bytes))
-        return CSVReader(bytes: bytes, delimiter: delimiter).compactMap { row in
-            row.fields.allSatisfy(\.trimmedQuickly.isEmpty) ? nil : Row(line: row.line, cells: row.fields)
+        var rows: [Row] = []
+        var cellCount = 0
+        var reader = CSVReader(bytes: bytes, delimiter: delimiter, maxFieldBytes: limits.maxCellBytes, maxFields: limits.maxColumns).makeIterator()
+        while let row = reader.next() {
+            if row.overlong { throw TabularFileError.cellTooLong(line: row.line, limit: limits.maxCellBytes) }
+            if row.tooWide { throw TabularFileError.tooManyColumns(line: row.line, limit: limits.maxColumns) }
+            if row.fields.allSatisfy(\.trimmedQuickly.isEmpty) { continue }
+            guard rows.count < limits.maxRows else { throw TabularFileError.tooManyRows(limits.maxRows) }
+            cellCount += row.fields.count
+            guard cellCount <= limits.maxCells else { throw TabularFileError.tooManyCells(limits.maxCells) }
+            rows.append(Row(line: row.line, cells: row.fields))
         }
+        return rows
+    }
+
+    /// The same without bounds, for text a test or the program itself made.
+    static func csvRows(_ data: Data) -> [Row] {
+        var unbounded = Limits()
+        unbounded.maxRows = .max
+        unbounded.maxCells = .max
+        unbounded.maxCellBytes = .max
+        unbounded.maxColumns = .max
+        return (try? csvRows(data, limits: unbounded)) ?? []
     }
 
     /// The first line with something other than spaces in it.
