@@ -72,7 +72,9 @@ struct TabularFile {
             guard rows.count < limits.maxRows else { throw TabularFileError.tooManyRows(limits.maxRows) }
             cellCount += row.fields.count
             guard cellCount <= limits.maxCells else { throw TabularFileError.tooManyCells(limits.maxCells) }
-            rows.append(Row(line: row.line, cells: row.fields))
+            // A cell Payung's CSV writer neutralised (`'=...`) reads back as it was.
+            let cells = row.fields.contains { $0.utf8.first == 0x27 } ? row.fields.map(CSVFormula.restored) : row.fields
+            rows.append(Row(line: row.line, cells: cells))
         }
         return rows
     }
