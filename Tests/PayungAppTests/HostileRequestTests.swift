@@ -183,3 +183,43 @@ struct NIKSearchTests {
         }
     }
 }
+
+@Suite("Bounded work for every request")
+struct BoundedWorkTests {
+    @Test("an anonymous client cannot make the server read a large body; texts and lists are bounded",
+          arguments: TestDatabase.available)
+    func bounds(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let program = try await app.makeProgram()
+            let rt = try await app.makeUser("rt.medono", .rt, "33.75.01.1002", rt: "003", rw: "005")
+            let op = try await app.makeUser("op.pekalongan", .operator, "33.75")
+            // No session: refused before the body is read.
+            try await app.testing().test(.POST, "/masuk", beforeRequest: { req in
+                req.headers.contentType = .urlEncodedForm
+                req.body = ByteBuffer(string: "username=a&password=" + String(repeating: "x", count: 2_000_000))
+            }) { res in #expect(res.status == .forbidden) }
+            // An anonymous session: a body larger than a login form is 413, read no further than 16 KB.
+            var browser = BrowserSession()
+            try await app.testing().test(.GET, "/masuk") { res in browser.absorb(res) }
+            try await app.testing().test(.POST, "/masuk", headers: browser.headers, beforeRequest: { req in
+                req.headers.contentType = .urlEncodedForm
+                req.body = ByteBuffer(string: "_csrf=\(browser.csrf)&username=a&password=" + String(repeating: "x", count: 100_000))
+            }) { res in #expect(res.status == .payloadTooLarge) }
+            // Text fields have lengths.
+            try await app.testing().test(.POST, "/api/v1/proposals", headers: .bearer(rt.token), beforeRequest: { req in
+                try req.content.encode(proposalInput(program: program, nik: testNIK(serial: 9), name: String(repeating: "A", count: 5_000)))
+            }) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect((try? res.content.decode(APIErrorBody.self))?.error.code == "text_too_long")
+            }
+            // Bulk actions take a bounded number of ids.
+            try await app.testing().test(.POST, "/api/v1/proposals/bulk", headers: .bearer(op.token), beforeRequest: { req in
+                try req.content.encode(BulkTransitionInput(ids: (0..<25_000).map { _ in UUID() }, action: "approve"))
+            }) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect((try? res.content.decode(APIErrorBody.self))?.error.code == "list_too_long")
+            }
+        }
+    }
+}

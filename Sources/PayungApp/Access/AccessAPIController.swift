@@ -51,7 +51,7 @@ struct AccessAPIController {
         }
         api.on(Self.createUser) { req in
             let actor = try requireManager(req)
-            let body = try req.content.decode(CreateUserRequest.self)
+            let body = try req.content.decodeBounded(CreateUserRequest.self)
             let user = try await req.userDirectory.create(username: body.username, displayName: body.displayName,
                                                           password: body.password, grants: body.grants,
                                                           manager: actor, by: req.auditActor)
@@ -64,7 +64,7 @@ struct AccessAPIController {
         api.on(Self.addGrant) { req in
             let actor = try requireManager(req)
             let id = try userID(req)
-            try await req.userDirectory.addGrant(try req.content.decode(GrantInput.self), to: id, manager: actor, by: req.auditActor)
+            try await req.userDirectory.addGrant(try req.content.decodeBounded(GrantInput.self), to: id, manager: actor, by: req.auditActor)
             return try await dto(try await req.userDirectory.manageable(id, manager: actor), req)
         }
         api.on(Self.removeGrant) { req in
@@ -76,7 +76,7 @@ struct AccessAPIController {
         }
         api.on(Self.createToken) { req in
             let auth = try req.requireAuthenticated()
-            let body = try req.content.decode(CreateTokenRequest.self)
+            let body = try req.content.decodeBounded(CreateTokenRequest.self)
             let (token, plain) = try await req.userDirectory.createToken(for: auth.userID, name: body.name, days: body.days ?? 90,
                                                                          manager: nil, by: req.auditActor)
             return CreatedResponse(CreatedTokenDTO(id: token.id!, name: token.name, token: plain, expiresAt: token.expiresAt))

@@ -85,18 +85,35 @@ struct CSRFMiddleware: AsyncMiddleware {
         // without one they are either bearer calls or unauthenticated (401 later).
         let ridesOnCookie = request.url.path.hasPrefix("/api/") ? request.authenticated?.method == .session : true
         if !safe, ridesOnCookie, request.headers.bearerAuthorization == nil {
-            // The token is in the body: collect it first (uploads may be larger than forms).
-            let limit = request.headers.contentType?.type == "multipart" ? 50 * 1024 * 1024 : 1024 * 1024
-            _ = try await request.body.collect(max: limit).get()
-            let expected = request.hasSession ? request.session.data[SessionKeys.csrf] : nil
-            let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
-            guard let expected, let sent, constantTimeEqual(expected, sent) else {
-                throw AppError(code: "csrf_invalid",
-                               message: "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
-                               kind: .forbidden)
+            let invalid = AppError(code: "csrf_invalid",
+                                   message: "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
+                                   kind: .forbidden)
+            // No session, no token to compare with: refused before a byte of the body is read.
+            guard let expected = request.hasSession ? request.session.data[SessionKeys.csrf] : nil else { throw invalid }
+            // The token is in the body: collect it first, bounded. Before sign-in
+            // only small forms (the login form) are taken, so an anonymous
+            // client cannot make the server hold large bodies.
+            let limit = Self.bodyLimit(signedIn: request.authenticated != nil,
+                                       multipart: request.headers.contentType?.type == "multipart")
+            if let declared = request.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
+                throw Abort(.payloadTooLarge)
             }
+            let sent: String?
+            if let header = request.headers.first(name: "X-CSRF-Token") {
+                sent = header
+            } else {
+                _ = try await request.body.collect(max: limit).get()
+                sent = try? request.content.get(String.self, at: "_csrf")
+            }
+            guard let sent, constantTimeEqual(expected, sent) else { throw invalid }
         }
         return try await next.respond(to: request)
+    }
+
+    /// Bytes of a cookie-borne form body read to find its CSRF token.
+    static func bodyLimit(signedIn: Bool, multipart: Bool) -> Int {
+        guard signedIn else { return 16 * 1024 }
+        return multipart ? APIOperation.spreadsheetMaxSize.value : 1024 * 1024
     }
 
     private func constantTimeEqual(_ a: String, _ b: String) -> Bool {

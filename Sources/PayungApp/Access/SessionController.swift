@@ -46,7 +46,7 @@ struct SessionController {
     }
 
     private func login(_ req: Request) async throws -> Response {
-        let form = try req.content.decode(LoginForm.self)
+        let form = try req.content.decodeBounded(LoginForm.self)
         guard form.username.count <= 100, form.password.count <= 200 else {
             throw AppError.invalid("login_input_too_long", "Nama pengguna atau kata sandi terlalu panjang.")
         }
@@ -123,7 +123,7 @@ struct SessionController {
 
     private func changePassword(_ req: Request) async throws -> Response {
         let auth = try req.requireAuthenticated()
-        let form = try req.content.decode(PasswordForm.self)
+        let form = try req.content.decodeBounded(PasswordForm.self)
         do {
             guard form.newPassword == form.confirmPassword else {
                 throw AppError.invalid("password_confirmation_mismatch", "Konfirmasi kata sandi baru tidak sama.")
@@ -141,7 +141,7 @@ struct SessionController {
 
     private func createToken(_ req: Request) async throws -> View {
         let auth = try req.requireAuthenticated()
-        let form = try req.content.decode(TokenForm.self)
+        let form = try req.content.decodeBounded(TokenForm.self)
         do {
             let (_, plain) = try await req.userDirectory.createToken(for: auth.userID, name: form.name, days: form.days ?? 90,
                                                                      manager: nil, by: req.auditActor)

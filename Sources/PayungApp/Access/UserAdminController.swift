@@ -67,7 +67,7 @@ struct UserAdminController {
 
     private func create(_ req: Request) async throws -> Response {
         let actor = try manager(req)
-        let form = try req.content.decode(NewUserForm.self)
+        let form = try req.content.decodeBounded(NewUserForm.self)
         do {
             let user = try await req.userDirectory.create(
                 username: form.username, displayName: form.displayName, password: form.password,
@@ -121,7 +121,7 @@ struct UserAdminController {
 
     private func addGrant(_ req: Request) async throws -> Response {
         try await change(req, notice: "role_added") { actor, id in
-            try await req.userDirectory.addGrant(try req.content.decode(GrantInput.self), to: id, manager: actor, by: req.auditActor)
+            try await req.userDirectory.addGrant(try req.content.decodeBounded(GrantInput.self), to: id, manager: actor, by: req.auditActor)
         }
     }
 
@@ -134,14 +134,14 @@ struct UserAdminController {
 
     private func setStatus(_ req: Request) async throws -> Response {
         try await change(req, notice: "status_changed") { actor, id in
-            let form = try req.content.decode(StatusForm.self)
+            let form = try req.content.decodeBounded(StatusForm.self)
             try await req.userDirectory.setActive(form.active == "1", userID: id, manager: actor, by: req.auditActor)
         }
     }
 
     private func resetPassword(_ req: Request) async throws -> Response {
         try await change(req, notice: "password_reset") { actor, id in
-            let form = try req.content.decode(PasswordResetForm.self)
+            let form = try req.content.decodeBounded(PasswordResetForm.self)
             try await req.userDirectory.setPassword(form.newPassword, userID: id, oldPassword: nil, manager: actor, by: req.auditActor)
         }
     }

@@ -33,14 +33,14 @@ struct NIKController {
     func register(api: APIRouter, web: any RoutesBuilder) {
         api.app.addAPISchemas(Self.schemas)
         api.on(Self.checkOperation) { req in
-            let body = try req.content.decode(CheckRequest.self)
+            let body = try req.content.decodeBounded(CheckRequest.self)
             return try await NIKCheckService(db: req.db, today: req.today).check(body.nik)
         }
         web.get(WebPath.nikCheck.components) { req in
             try await req.view.render("identity/nik-check", FormContext(page: PageContext(title: "Cek NIK", request: req)))
         }
         web.post(WebPath.nikCheck.components) { req in
-            let body = try req.content.decode(CheckRequest.self)
+            let body = try req.content.decodeBounded(CheckRequest.self)
             let result = try await NIKCheckService(db: req.db, today: req.today).check(body.nik)
             return try await req.view.render("identity/nik-check", FormContext(
                 page: PageContext(title: "Cek NIK", request: req), input: body.nik, result: ResultView(result)))

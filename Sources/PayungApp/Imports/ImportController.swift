@@ -76,7 +76,7 @@ struct ImportController {
 
     private func upload(_ req: Request) async throws -> Response {
         let actor = try req.requireActor(allowedTo: .importExport)
-        let form = try req.content.decode(UploadForm.self)
+        let form = try req.content.decodeBounded(UploadForm.self)
         guard let kind = ImportJob.Kind(rawValue: form.kind) else { throw AppError.invalid("import_kind_invalid", "Pilih jenis impor.") }
         if kind == .proposals || kind == .bpjsResult {
             guard let id = form.programID, let program = try await ProgramModel.find(id, on: req.db),
@@ -141,6 +141,8 @@ struct ImportController {
             canApply: job.state == .done && job.dryRun)
         let response = try await req.view.render("imports/job", context).encodeResponse(for: req)
         if job.state == .running { response.headers.replaceOrAdd(name: "Refresh", value: "2") }
+        // A job refused for its file answers with that refusal's status (422), as the API does.
+        if job.state == .failed, let status = job.error?.status, (400..<500).contains(status.code) { response.status = status }
         return response
     }
 
@@ -164,7 +166,7 @@ struct ImportController {
     /// The mapping step: `map_<column index>=<field>` for each column.
     private func remap(_ req: Request) async throws -> Response {
         let headers = (try? TabularFile.read(path: try await job(req).path).rows.first?.cells) ?? []
-        let form = try req.content.decode([String: String].self)
+        let form = try req.content.decodeBounded([String: String].self)
         var explicit: [String: ImportField] = [:]
         for (index, header) in headers.enumerated() {
             if let field = form["map_\(index)"].flatMap(ImportField.init(rawValue:)) { explicit[header] = field }

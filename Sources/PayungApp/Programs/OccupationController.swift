@@ -23,7 +23,7 @@ struct OccupationController {
         ], required: ["name", "risk"])])
         api.on(Self.upsert) { req in
             let actor = try req.requireActor()
-            return OccupationDTO(try await save(code: req.parameters.get("code") ?? "", try req.content.decode(OccupationInput.self),
+            return OccupationDTO(try await save(code: req.parameters.get("code") ?? "", try req.content.decodeBounded(OccupationInput.self),
                                                 actor: actor, req: req))
         }
         web.get(WebPath.occupations.components, use: page)
@@ -80,7 +80,7 @@ struct OccupationController {
     private func submit(_ req: Request) async throws -> Response {
         let actor = try req.requireActor()
         struct Form: Content { let code: String; let name: String; var description: String?; let risk: Int; var isActive: String? }
-        let form = try req.content.decode(Form.self)
+        let form = try req.content.decodeBounded(Form.self)
         do {
             _ = try await save(code: form.code, OccupationInput(name: form.name, description: form.description, risk: form.risk,
                                                                 isActive: form.isActive == "1"), actor: actor, req: req)

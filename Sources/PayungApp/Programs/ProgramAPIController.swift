@@ -36,7 +36,7 @@ struct ProgramAPIController {
         api.on(Self.create) { req in
             let actor = try req.requireActor(allowedTo: .manageSettings)
                         let program = try await ProgramService(db: req.db, now: req.application.clock.now())
-                .create(try req.content.decode(ProgramInput.self), actor: actor, by: req.auditActor)
+                .create(try req.content.decodeBounded(ProgramInput.self), actor: actor, by: req.auditActor)
             return CreatedResponse(try await dto(program, req.db))
         }
         api.on(Self.show) { req in
@@ -46,7 +46,7 @@ struct ProgramAPIController {
             let actor = try req.requireActor()
             let previous = try await program(req)
             guard AccessPolicy.may(actor, .manageSettings, in: RegionCode(previous.regencyCode)!) else { throw AccessError.forbidden }
-            let body = try req.content.decode(ContinueProgramInput.self)
+            let body = try req.content.decodeBounded(ContinueProgramInput.self)
             var occupations = body.occupations ?? []
             if body.occupations == nil {
                 occupations = try await ProgramOccupationModel.query(on: req.db).filter(\.$programID == previous.id!).all().map(\.occupationCode)
@@ -75,7 +75,7 @@ struct ProgramAPIController {
         api.on(Self.approveNext) { req in
             let actor = try req.requireActor(allowedTo: .approve)
             let program = try await program(req)
-                        let body = try req.content.decode(ApproveNextInput.self)
+                        let body = try req.content.decodeBounded(ApproveNextInput.self)
             return try await req.proposals.approveNext(body.count, programID: program.id!, actor: actor, by: req.auditActor)
         }
         api.on(Self.occupations) { req in

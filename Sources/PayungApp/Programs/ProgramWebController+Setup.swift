@@ -49,7 +49,7 @@ extension ProgramWebController {
 
     func createProgram(_ req: Request) async throws -> Response {
         let actor = try req.requireActor(allowedTo: .manageSettings)
-        let form = try req.content.decode(SetupForm.self)
+        let form = try req.content.decodeBounded(SetupForm.self)
         let input = ProgramInput(code: form.code.trimmingCharacters(in: .whitespaces), regency: form.regency ?? "", name: form.name,
                                  startMonth: form.startMonth, endMonth: form.endMonth, legalBasis: form.legalBasis,
                                  quota: form.quota ?? 0, ageMin: form.ageMin, ageMax: form.ageMax, occupations: form.occupations ?? [])
@@ -76,7 +76,7 @@ extension ProgramWebController {
         guard let previous = try await ProgramModel.find(id, on: req.db), ProgramAPIController.visible(previous, to: actor) else {
             throw AppError.notFound("Program")
         }
-        let form = try req.content.decode(SetupForm.self)
+        let form = try req.content.decodeBounded(SetupForm.self)
         let occupations = try await ProgramOccupationModel.query(on: req.db).filter(\.$programID == id).all().map(\.occupationCode)
         let input = ProgramInput(code: form.code, regency: previous.regencyCode, name: form.name, startMonth: form.startMonth,
                                  endMonth: form.endMonth, legalBasis: previous.legalBasis, benefits: previous.benefitList.map(\.rawValue),

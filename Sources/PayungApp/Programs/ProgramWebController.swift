@@ -86,7 +86,7 @@ struct ProgramWebController {
         let actor = try req.requireActor(allowedTo: .approve)
                 guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Program") }
         struct Form: Content { let count: Int }
-        let form = try req.content.decode(Form.self)
+        let form = try req.content.decodeBounded(Form.self)
         _ = try await detail(req)
         let result = try await req.proposals.approveNext(min(form.count, 1000), programID: id, actor: actor, by: req.auditActor)
         return try await req.view.render("programs/show", try await detail(req, result: result))

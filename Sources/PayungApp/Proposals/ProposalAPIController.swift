@@ -40,14 +40,14 @@ struct ProposalAPIController {
         api.app.addAPISchemas(ProposalSchemas.all)
         api.on(Self.check) { req in
             let actor = try req.requireActor(allowedTo: .propose)
-            let input = try req.content.decode(ProposalInput.self)
+            let input = try req.content.decodeBounded(ProposalInput.self)
             let issues = try await req.proposals.checkForProposer(input, actor: actor, limiter: req.application.rateLimiters.proposalChecks,
                                                                   by: req.auditActor)
             return CheckResultDTO(ok: !issues.contains { $0.severity == .error }, issues: issues)
         }
         api.on(Self.create) { req in
             let actor = try req.requireActor()
-            let (proposal, warnings) = try await req.proposals.propose(try req.content.decode(ProposalInput.self), actor: actor, by: req.auditActor)
+            let (proposal, warnings) = try await req.proposals.propose(try req.content.decodeBounded(ProposalInput.self), actor: actor, by: req.auditActor)
             return CreatedResponse(try await dto(proposal, req, warnings: warnings))
         }
         api.on(Self.list) { req in
@@ -64,7 +64,7 @@ struct ProposalAPIController {
         }
         api.on(Self.search) { req in
             let actor = try req.requireActor()
-            let body = try req.content.decode(ProposalSearchInput.self)
+            let body = try req.content.decodeBounded(ProposalSearchInput.self)
             let nik = try NIK(parsing: body.nik, today: req.today)
             let page = try await ProposalQueries(db: req.db).list(
                 scopes: Self.readScopes(actor), programID: body.program, statuses: [], search: .fullNIK(nik.digits),
@@ -86,19 +86,19 @@ struct ProposalAPIController {
         }
         api.on(Self.update) { req in
             let actor = try req.requireActor()
-            let (proposal, warnings) = try await req.proposals.update(try id(req), try req.content.decode(ProposalInput.self),
+            let (proposal, warnings) = try await req.proposals.update(try id(req), try req.content.decodeBounded(ProposalInput.self),
                                                                       actor: actor, by: req.auditActor)
             return try await dto(proposal, req, warnings: warnings)
         }
         api.on(Self.transition) { req in
             let actor = try req.requireActor()
-            let proposal = try await req.proposals.transition(try id(req), try req.content.decode(TransitionInput.self),
+            let proposal = try await req.proposals.transition(try id(req), try req.content.decodeBounded(TransitionInput.self),
                                                               actor: actor, by: req.auditActor)
             return try await dto(proposal, req)
         }
         api.on(Self.bulk) { req in
             let actor = try req.requireActor()
-            return await req.proposals.bulk(try req.content.decode(BulkTransitionInput.self), actor: actor, by: req.auditActor)
+            return await req.proposals.bulk(try req.content.decodeBounded(BulkTransitionInput.self), actor: actor, by: req.auditActor)
         }
         api.on(Self.inbox) { req in
             InboxDTO(items: try await Self.inbox(for: try req.requireActor(), db: req.db))

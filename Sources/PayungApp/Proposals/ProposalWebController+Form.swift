@@ -92,7 +92,7 @@ extension ProposalWebController {
         let actor = try req.requireActor()
         let grant = try neighbourhood(actor)
         let id = try req.uuidParameter("id", thing: "Usulan")
-        let form = try req.content.decode(ProposalForm.self)
+        let form = try req.content.decodeBounded(ProposalForm.self)
         let input = ProposalInput(programID: form.programID ?? UUID(), nik: form.nik ?? "", name: form.name ?? "", village: grant.region.dotted,
                                   rt: grant.rt, rw: grant.rw, street: form.street, phone: form.phone, occupation: form.occupation,
                                   disability: form.disability?.nilIfBlank,
@@ -116,7 +116,7 @@ extension ProposalWebController {
     func create(_ req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let grant = try neighbourhood(actor)
-        let form = try req.content.decode(ProposalForm.self)
+        let form = try req.content.decodeBounded(ProposalForm.self)
         let values: [String: String] = ["programID": form.programID?.uuidString ?? "", "nik": form.nik ?? "", "name": form.name ?? "",
                                         "phone": form.phone ?? "", "street": form.street ?? "", "occupation": form.occupation ?? "",
                                         "heirName": form.heirName ?? "", "heirRelation": form.heirRelation ?? "",
@@ -227,7 +227,7 @@ extension ProposalWebController {
     func act(_ req: Request) async throws -> Response {
         let actor = try req.requireActor()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Usulan") }
-        let input = try req.content.decode(TransitionInput.self)
+        let input = try req.content.decodeBounded(TransitionInput.self)
         do {
             _ = try await req.proposals.transition(id, input, actor: actor, by: req.auditActor)
             return req.redirect(to: WebPath.proposal(id).path + "?ok=action_done")

@@ -62,7 +62,7 @@ struct ProposalWebController {
     /// the search is audited.
     private func searchNIK(_ req: Request) async throws -> View {
         struct Form: Content { var nik: String? }
-        let raw = try req.content.decode(Form.self).nik ?? ""
+        let raw = try req.content.decodeBounded(Form.self).nik ?? ""
         let nik = try NIK(parsing: String(raw.prefix(40)), today: req.today)
         let view = try await renderList(req, search: .fullNIK(nik.digits), searchText: "", page: PageRequest(), nikSearched: nik.masked)
         try await req.audit.record(AuditEntry(action: "proposal.search_nik", entity: "proposal", note: "NIK \(nik.masked)"),
@@ -108,7 +108,7 @@ struct ProposalWebController {
     private func bulk(_ req: Request) async throws -> View {
         let actor = try req.requireActor()
         struct Form: Content { let action: String; var ids: [UUID]?; var note: String? }
-        let form = try req.content.decode(Form.self)
+        let form = try req.content.decodeBounded(Form.self)
         let result = await req.proposals.bulk(BulkTransitionInput(ids: form.ids ?? [], action: form.action, note: form.note),
                                               actor: actor, by: req.auditActor)
         struct Context: Encodable { let page: PageContext; let result: BulkResultDTO }

@@ -74,7 +74,7 @@ struct WorkerDocumentController {
         guard AccessPolicy.may(actor, .propose, at: proposal.location!) || AccessPolicy.may(actor, .importExport, at: proposal.location!) else {
             throw AccessError.forbidden
         }
-        let form = try req.content.decode(UploadForm.self)
+        let form = try req.content.decodeBounded(UploadForm.self)
         guard WorkerDocument.kinds[form.kind] != nil else { throw AppError.invalid("document_kind_invalid", "Jenis dokumen: ktp atau kk.") }
         let data = Data(buffer: form.file.data)
         guard data.count <= WorkerDocument.maxBytes else {
