@@ -66,6 +66,30 @@ struct SecurityHeadersTests {
         }
     }
 
+    @Test("the OpenAPI document lists the statuses the server answers: 401 for a bad token anywhere, 415, 405 in the description")
+    func documentMatchesServer() async throws {
+        try await withTestApp(.sqlite) { app in
+            var document: [String: Any] = [:]
+            try await app.testing().test(.GET, "/api/v1/openapi.json") { res in
+                document = try JSONSerialization.jsonObject(with: Data(buffer: res.body)) as! [String: Any]
+            }
+            let paths = document["paths"] as! [String: [String: [String: Any]]]
+            func statuses(_ method: String, _ path: String) -> Set<String> {
+                Set((paths[path]?[method]?["responses"] as? [String: Any] ?? [:]).keys)
+            }
+            #expect(statuses("post", "/api/v1/nik/check").isSuperset(of: ["200", "400", "401", "403", "413", "415", "422", "500"]))
+            #expect(statuses("get", "/api/v1/regions/{code}").isSuperset(of: ["200", "401", "404", "500"]))
+            #expect(statuses("get", "/health") == ["200", "401", "503"])
+            let info = (document["info"] as! [String: Any])["description"] as! String
+            #expect(info.contains("405") && info.contains("Allow"))
+            // A public operation still refuses a wrong token, in the error shape.
+            try await app.testing().test(.GET, "/api/v1/regions", headers: .bearer("pyg_wrong")) { res in
+                #expect(res.status == .unauthorized)
+                let code = try res.content.decode(APIErrorBody.self).error.code; #expect(code == "unauthenticated")
+            }
+        }
+    }
+
     @Test("HSTS only when PAYUNG_SECURE_COOKIES=1, on errors too")
     func strictTransportBehindHTTPS() async throws {
         try await withApp(configure: { app in

@@ -46,8 +46,10 @@ enum OpenAPIDocument {
         // ErrorPresentationMiddleware answers JSON only under /api/ (health
         // answers its own 503).
         if op.path.hasPrefix("/api/") { statuses.insert(500) }
+        // A bearer token that is wrong, expired or revoked is refused even
+        // where no token is needed (ActorMiddleware).
+        statuses.insert(401)
         if op.access == .authenticated {
-            statuses.insert(401)
             // A state-changing call riding on a session cookie without its CSRF token.
             if ![HTTPMethod.GET, .HEAD, .OPTIONS].contains(op.method) { statuses.insert(403) }
         }
@@ -65,10 +67,19 @@ enum OpenAPIDocument {
         return statuses
     }
 
+    /// The error shape under /api/; outside it (health) errors are the
+    /// error page, except the 503 health answers itself.
+    private static func errorContent(_ op: APIOperation, _ status: Int) -> JSON {
+        if op.path.hasPrefix("/api/") || status == 503 {
+            return ["application/json": ["schema": Schema.ref("Error")]]
+        }
+        return ["text/html": ["schema": ["type": "string"]]]
+    }
+
     private static func errorDescription(_ status: Int) -> String {
         switch status {
         case 400: "Malformed request: unreadable body or query parameter"
-        case 401: "No credentials, or an unknown, revoked or expired token"
+        case 401: "No credentials, or an unknown, revoked or expired bearer token (refused on every operation)"
         case 403: "The caller may not do this (or a session call without its CSRF token)"
         case 404: "Not found, or outside the caller's regions"
         case 409: "Conflicts with the current state"
@@ -97,7 +108,7 @@ enum OpenAPIDocument {
         ]
         for status in errorStatuses(op).sorted() {
             responses[String(status)] = ["description": .string(errorDescription(status)),
-                                         "content": ["application/json": ["schema": Schema.ref("Error")]]]
+                                         "content": errorContent(op, status)]
         }
         var result: [String: JSON] = [
             "operationId": .string(op.operationID),
