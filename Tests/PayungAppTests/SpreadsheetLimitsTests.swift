@@ -154,7 +154,7 @@ struct SpreadsheetLimitsTests {
                     }
                 }
             }
-            // The web import: the job page says what is wrong, in Indonesian, not "server error".
+            // The web import: the job page is a 422 saying what is wrong, in Indonesian, not "server error".
             let op = try await BrowserSession.login(app, "op.pekalongan")
             let web = ImportWebTests()
             var headers = op.headers
@@ -168,6 +168,7 @@ struct SpreadsheetLimitsTests {
                 }
                 let page = try await web.finished(app, op, location)
                 #expect(page.contains(message) && !page.contains("Terjadi kesalahan di server"))
+                try await app.testing().test(.GET, location, headers: op.headers) { res in #expect(res.status == .unprocessableEntity) }
             }
             // The CLI: the message and code on standard error, exit status 2.
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("potong-\(UUID()).xlsx")
