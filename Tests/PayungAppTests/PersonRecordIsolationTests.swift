@@ -101,6 +101,32 @@ struct PersonRecordIsolationTests {
         }
     }
 
+    @Test("approval re-checks: a person who became a participant elsewhere meanwhile is not approved twice",
+          arguments: TestDatabase.available)
+    func approvalRechecks(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let nik = testNIK(serial: 46)
+            let pekalongan = try await pekalonganRecord(app, nik: nik)
+            let jambi = try await jambiProgram(app)
+            let rt = try await app.makeUser("rt.sipin", .rt, "15.71.01.1001", rt: "001", rw: "002")
+            let op = try await app.makeUser("op.jambi", .operator, "15.71")
+            var created: ProposalDTO?
+            try await app.testing().test(.POST, "/api/v1/proposals", headers: .bearer(rt.token), beforeRequest: { req in
+                try req.content.encode(proposalInput(program: jambi, nik: nik, village: "15.71.01.1001", rt: "001", rw: "002"))
+            }) { res in created = try? res.content.decode(ProposalDTO.self) }
+            let proposal = try #require(created)
+            try await app.db.sql.raw("UPDATE proposals SET status = 'verified_kecamatan' WHERE id = \(bind: proposal.id)").run()
+            try await app.db.sql.raw("UPDATE proposals SET status = 'active' WHERE id = \(bind: pekalongan.id!)").run()
+            try await app.testing().test(.POST, "/api/v1/proposals/\(proposal.id)/transitions", headers: .bearer(op.token),
+                                         beforeRequest: { req in try req.content.encode(TransitionInput(action: "approve")) }) { res in
+                #expect(res.status == .conflict, "\(res.body.string)")
+                #expect(res.body.string.contains("participant_other_pemda"))
+            }
+            #expect(try await ProgramModel.find(jambi.id, on: app.db)?.approvedCount == 0)
+        }
+    }
+
     @Test("a Jambi operator's registry import can neither probe nor overwrite Pekalongan records", arguments: TestDatabase.available)
     func registryImportAcrossPemdas(db: TestDatabase) async throws {
         try await withTestApp(db) { app in

@@ -49,6 +49,9 @@ struct ProgramService {
         return added
     }
 
+    /// Far above any Pemda's program (Kota Jambi: 3,000), far below overflow.
+    static let maxQuota = 10_000_000
+
     func create(_ input: ProgramInput, actor: Actor?, by auditActor: AuditActor) async throws -> ProgramModel {
         guard let regency = RegionCode(input.regency), regency.level == .regency else {
             throw AppError.invalid("program_regency_invalid", "Program harus milik satu kabupaten/kota (kode seperti 33.75).")
@@ -57,9 +60,11 @@ struct ProgramService {
         guard let start = YearMonth(iso: input.startMonth), let end = YearMonth(iso: input.endMonth), start <= end else {
             throw AppError.invalid("program_period_invalid", "Periode program tidak valid: bulan mulai dan selesai YYYY-MM, mulai tidak setelah selesai.")
         }
-        guard input.quota > 0 else { throw AppError.invalid("program_quota_invalid", "Kuota harus lebih dari 0.") }
+        guard (1...Self.maxQuota).contains(input.quota) else {
+            throw AppError.invalid("program_quota_invalid", "Kuota harus 1 sampai \(Self.maxQuota).")
+        }
         let ages = AgeBounds(minimum: input.ageMin ?? 15, maximum: input.ageMax ?? 65)
-        guard ages.minimum >= 0, ages.minimum <= ages.maximum else {
+        guard ages.minimum >= 0, ages.maximum <= 120, ages.minimum <= ages.maximum else {
             throw AppError.invalid("program_age_bounds_invalid", "Batas umur tidak valid.")
         }
         let benefits = (input.benefits ?? ["JKK", "JKM"]).compactMap { Benefit(rawValue: $0.uppercased()) }

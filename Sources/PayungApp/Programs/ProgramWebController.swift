@@ -88,7 +88,7 @@ struct ProgramWebController {
         struct Form: Content { let count: Int }
         let form = try req.content.decodeBounded(Form.self)
         _ = try await detail(req)
-        let result = try await req.proposals.approveNext(min(form.count, 1000), programID: id, actor: actor, by: req.auditActor)
+        let result = try await req.proposals.approveNext(form.count, programID: id, actor: actor, by: req.auditActor)
         return try await req.view.render("programs/show", try await detail(req, result: result))
     }
 }

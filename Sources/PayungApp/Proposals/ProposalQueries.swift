@@ -36,6 +36,19 @@ struct ProposalQueries {
         return findings
     }
 
+    /// Whether the person of `workerID` is a participant in a program of
+    /// another Pemda (through that Pemda's own record of the same NIK).
+    func participatesElsewhere(workerID: UUID) async throws -> Bool {
+        let statuses = ProposalStatus.allCases.filter(\.isParticipating).map(\.rawValue)
+        let rows = try await db.sql.raw("""
+            SELECT 1 AS found FROM workers mine
+            JOIN workers other ON other.nik = mine.nik AND other.pemda_code <> mine.pemda_code
+            JOIN proposals p ON p.worker_id = other.id
+            WHERE mine.id = \(bind: workerID) AND p.status IN (\(binds: statuses)) LIMIT 1
+            """).all()
+        return !rows.isEmpty
+    }
+
     /// Proposals the actor may read, filtered by program and status, newest
     /// first, one page at a time. Scope is applied in SQL.
     func list(scopes: [AccessScope], programID: UUID?, statuses: [ProposalStatus], search: ProposalSearch?,

@@ -78,6 +78,11 @@ extension ProposalService {
                 if let full = try await queries.fullRegionQuota(programID: proposal.programID, village: proposal.location!.village) {
                     throw ProposalError.regionQuotaExhausted(region: full.region, quota: full.quota)
                 }
+                // Another Pemda may have taken the person since the proposal was checked.
+                if try await queries.participatesElsewhere(workerID: proposal.workerID) {
+                    throw AppError(code: "participant_other_pemda",
+                                   message: "NIK ini sudah menjadi peserta program Pemda lain; usulan tidak dapat disetujui.", kind: .conflict)
+                }
             }
             guard try await queries.compareAndSetStatus(id, from: from, to: step.to, now: now) else {
                 throw ProposalError.illegalTransition(from: from, action: action)
@@ -142,9 +147,15 @@ extension ProposalService {
         return order.compactMap { byProposal[$0] }
     }
 
+    /// The most approvals one "approve next N" takes (each is its own transaction).
+    static let maxApproveNext = 1_000
+
     /// Approves the first `count` of the waitlist, stopping when the quota is full.
     func approveNext(_ count: Int, programID: UUID, actor: Actor, by auditActor: AuditActor) async throws -> BulkResultDTO {
-        let ranked = try await waitlist(programID: programID, actor: actor).prefix(max(0, count))
+        guard (1...Self.maxApproveNext).contains(count) else {
+            throw AppError.invalid("approve_count_invalid", "Jumlah yang disetujui sekaligus harus 1 sampai \(Self.maxApproveNext).")
+        }
+        let ranked = try await waitlist(programID: programID, actor: actor).prefix(count)
         var rows: [BulkResultDTO.Row] = []
         for proposal in ranked {
             do {
