@@ -4,7 +4,15 @@ import PayungApp
 import Vapor
 
 var environment = try Environment.detect()
-try LoggingSystem.bootstrap(from: &environment)
+// Logs go to standard error, answers to standard output, so that scripts can
+// pipe a command's answer (`payung nik check ... | jq`).
+try LoggingSystem.bootstrap(from: &environment) { level in
+    { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
 let app = try await Application.make(environment)
 var exitCode: Int32 = 0
 do {
