@@ -51,6 +51,11 @@ extension TabularFileError {
         code: "file_not_spreadsheet",
         message: "Berkas ini bukan XLSX atau CSV. Buka di Excel lalu simpan sebagai \"Buku Kerja Excel (.xlsx)\" atau \"CSV UTF-8\".")
 
+    /// Named .xlsx, but not a zip: a CSV or a web page renamed.
+    static let notXLSX = TabularFileError(
+        code: "file_not_spreadsheet",
+        message: "Nama berkas berakhiran .xlsx tetapi isinya bukan XLSX (mungkin CSV atau halaman web yang diganti namanya). Buka di Excel lalu simpan sebagai \"Buku Kerja Excel (.xlsx)\", atau kirim CSV dengan nama berakhiran .csv.")
+
     static func corrupt(_ detail: String) -> TabularFileError {
         .init(code: "xlsx_corrupt",
               message: "Berkas XLSX rusak atau terpotong (\(detail)). Buka di Excel lalu simpan ulang, atau unggah ulang berkasnya.")

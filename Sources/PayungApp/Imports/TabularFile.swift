@@ -44,10 +44,9 @@ struct TabularFile {
         if name.hasSuffix(".xls") || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             throw TabularFileError(code: "file_old_excel", message: "Format .xls lama tidak didukung. Simpan ulang sebagai .xlsx atau CSV.")
         }
-        // Named .xlsx but not a zip, or not text at all (a NUL byte near the start).
-        if name.hasSuffix(".xlsx") || name.hasSuffix(".xlsm") || data.prefix(8192).contains(0) {
-            throw TabularFileError.notSpreadsheet
-        }
+        // Named .xlsx but not a zip; not text at all (a NUL byte near the start).
+        if name.hasSuffix(".xlsx") || name.hasSuffix(".xlsm") { throw TabularFileError.notXLSX }
+        if data.prefix(8192).contains(0) { throw TabularFileError.notSpreadsheet }
         return TabularFile(rows: try csvRows(data, limits: limits))
     }
 
