@@ -213,6 +213,16 @@ struct BoundedWorkTests {
                 #expect(res.status == .unprocessableEntity)
                 #expect((try? res.content.decode(APIErrorBody.self))?.error.code == "text_too_long")
             }
+            // A mistyped filter is an error, not every record in scope; an empty bulk action is refused.
+            try await app.testing().test(.GET, "/api/v1/proposals?program=abc", headers: .bearer(op.token)) { res in
+                #expect(res.status == .badRequest)
+            }
+            try await app.testing().test(.POST, "/api/v1/proposals/bulk", headers: .bearer(op.token), beforeRequest: { req in
+                try req.content.encode(BulkTransitionInput(ids: [], action: ""))
+            }) { res in #expect(res.status == .unprocessableEntity) }
+            try await app.testing().test(.POST, "/api/v1/proposals/search", headers: .bearer(op.token), beforeRequest: { req in
+                try req.content.encode(ProposalSearchInput(nik: testNIK(serial: 1), page: 0))
+            }) { res in #expect(res.status == .badRequest) }
             // Bulk actions take a bounded number of ids.
             try await app.testing().test(.POST, "/api/v1/proposals/bulk", headers: .bearer(op.token), beforeRequest: { req in
                 try req.content.encode(BulkTransitionInput(ids: (0..<25_000).map { _ in UUID() }, action: "approve"))

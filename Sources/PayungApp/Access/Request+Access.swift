@@ -28,6 +28,16 @@ extension Request {
         return only
     }
 
+    /// An optional UUID filter in the query (`?program=`): absent or empty is
+    /// nil, anything else that is not a UUID is a 400, never silently ignored.
+    func uuidQuery(_ name: String) throws -> UUID? {
+        guard let raw = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let id = UUID(uuidString: raw) else {
+            throw AppError.badRequest("\(name)_invalid", "Parameter \"\(name)\" harus berupa id (UUID).")
+        }
+        return id
+    }
+
     /// A UUID path parameter; a malformed one is "not found", like a missing record.
     func uuidParameter(_ name: String, thing: String) throws -> UUID {
         guard let id = parameters.get(name, as: UUID.self) else { throw AppError.notFound(thing) }

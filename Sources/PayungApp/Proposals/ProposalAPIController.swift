@@ -57,7 +57,7 @@ struct ProposalAPIController {
             let search = try ProposalSearch.parse(req.query[String.self, at: "q"] ?? "")
             if case .fullNIK = search { throw ProposalSearchError.nikInURL }
             let page = try await ProposalQueries(db: req.db).list(
-                scopes: Self.readScopes(actor), programID: try? req.query.get(UUID.self, at: "program"),
+                scopes: Self.readScopes(actor), programID: try req.uuidQuery("program"),
                 statuses: statuses, search: search, page: try PageRequest(req))
             let items = try await dtos(page.items, req, fullNIK: false)
             return PageDTO(items.paged(like: page))
@@ -68,7 +68,7 @@ struct ProposalAPIController {
             let nik = try NIK(parsing: body.nik, today: req.today)
             let page = try await ProposalQueries(db: req.db).list(
                 scopes: Self.readScopes(actor), programID: body.program, statuses: [], search: .fullNIK(nik.digits),
-                page: PageRequest(number: body.page ?? 1, size: body.size ?? PageRequest.defaultSize))
+                page: try PageRequest(validating: body.page, size: body.size))
             try await req.audit.record(AuditEntry(action: "proposal.search_nik", entity: "proposal",
                                                   note: "NIK \(nik.masked): \(page.total) found"), by: req.auditActor)
             let items = try await dtos(page.items, req, fullNIK: false)
@@ -98,7 +98,7 @@ struct ProposalAPIController {
         }
         api.on(Self.bulk) { req in
             let actor = try req.requireActor()
-            return await req.proposals.bulk(try req.content.decodeBounded(BulkTransitionInput.self), actor: actor, by: req.auditActor)
+            return try await req.proposals.bulk(try req.content.decodeBounded(BulkTransitionInput.self), actor: actor, by: req.auditActor)
         }
         api.on(Self.inbox) { req in
             InboxDTO(items: try await Self.inbox(for: try req.requireActor(), db: req.db))

@@ -110,7 +110,11 @@ extension ProposalService {
     }
 
     /// The same action on many proposals, each judged on its own.
-    func bulk(_ input: BulkTransitionInput, actor: Actor, by auditActor: AuditActor) async -> BulkResultDTO {
+    func bulk(_ input: BulkTransitionInput, actor: Actor, by auditActor: AuditActor) async throws -> BulkResultDTO {
+        guard ProposalAction(rawValue: input.action) != nil else {
+            throw AppError.invalid("action_unknown", "Aksi \"\(input.action.prefix(30))\" tidak dikenal. Pilihan: \(ProposalAction.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard !input.ids.isEmpty else { throw AppError.invalid("bulk_ids_missing", "Pilih minimal satu usulan.") }
         var rows: [BulkResultDTO.Row] = []
         for id in input.ids {
             do {

@@ -74,7 +74,7 @@ struct ProposalWebController {
                             nikSearched: String? = nil) async throws -> View {
         let actor = try req.requireActor()
         let status = (try? req.query.get(String.self, at: "status")).flatMap(ProposalStatus.init(rawValue:))
-        let programID = try? req.query.get(UUID.self, at: "program")
+        let programID = try req.uuidQuery("program")
         let page = try await ProposalQueries(db: req.db).list(
             scopes: ProposalAPIController.readScopes(actor), programID: programID, statuses: status.map { [$0] } ?? [],
             search: search, page: pageRequest)
@@ -109,7 +109,7 @@ struct ProposalWebController {
         let actor = try req.requireActor()
         struct Form: Content { let action: String; var ids: [UUID]?; var note: String? }
         let form = try req.content.decodeBounded(Form.self)
-        let result = await req.proposals.bulk(BulkTransitionInput(ids: form.ids ?? [], action: form.action, note: form.note),
+        let result = try await req.proposals.bulk(BulkTransitionInput(ids: form.ids ?? [], action: form.action, note: form.note),
                                               actor: actor, by: req.auditActor)
         struct Context: Encodable { let page: PageContext; let result: BulkResultDTO }
         return try await req.view.render("proposals/bulk-result", Context(page: PageContext(title: "Hasil tindakan massal", request: req), result: result))

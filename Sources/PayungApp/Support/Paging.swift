@@ -31,20 +31,19 @@ struct PageRequest: Sendable, Equatable {
             return (true, Int(text))
         }
         let page = read("page"), size = read("size")
-        var number = 1, rows = PageRequest.defaultSize
-        if page.present {
-            guard let value = page.value, (1...PageRequest.maxNumber).contains(value) else {
-                throw AppError.badRequest("page_invalid", "Nomor halaman harus bilangan bulat 1 sampai \(PageRequest.maxNumber).")
-            }
-            number = value
+        try self.init(validating: page.present ? (page.value ?? -1) : nil, size: size.present ? (size.value ?? -1) : nil)
+    }
+
+    /// Page and size as a client sent them (nil: the default), refused with
+    /// a 400 when out of bounds.
+    init(validating number: Int?, size: Int?) throws {
+        if let number, !(1...PageRequest.maxNumber).contains(number) {
+            throw AppError.badRequest("page_invalid", "Nomor halaman harus bilangan bulat 1 sampai \(PageRequest.maxNumber).")
         }
-        if size.present {
-            guard let value = size.value, (1...PageRequest.maxSize).contains(value) else {
-                throw AppError.badRequest("page_size_invalid", "Jumlah baris per halaman harus 1 sampai \(PageRequest.maxSize).")
-            }
-            rows = value
+        if let size, !(1...PageRequest.maxSize).contains(size) {
+            throw AppError.badRequest("page_size_invalid", "Jumlah baris per halaman harus 1 sampai \(PageRequest.maxSize).")
         }
-        self.init(number: number, size: rows)
+        self.init(number: number ?? 1, size: size ?? PageRequest.defaultSize)
     }
 
     /// At most 499,999,500: `number` and `size` are bounded on every path.
