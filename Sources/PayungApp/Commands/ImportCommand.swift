@@ -59,6 +59,11 @@ enum ImportOutput {
         console.print(String(format: "%@%d rows: %d new, %d updated, %d unchanged, %d rejected (%.1f s).",
                              s.dryRun ? "Dry run, nothing written. " : "", s.rows, s.inserted, s.updated, s.unchanged, s.rejected, s.seconds))
         console.print("Header on line \(s.headerLine): " + s.mapping.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        if !result.changes.isEmpty {
+            console.print(s.dryRun ? "Would change:" : "Changed:")
+            for c in result.changes.prefix(50) { console.print("  line \(c.line), \(c.name) (\(c.nik)): \(c.sentence)") }
+            if result.changes.count > 50 { console.print("  ... and \(result.changes.count - 50) more") }
+        }
         for r in result.rejections.prefix(20) { console.print("  line \(r.line), \(r.column): \(r.message) [\(r.code)]") }
         if result.rejections.count > 20 { console.print("  ... and \(result.rejections.count - 20) more") }
         if let report, !result.rejections.isEmpty {

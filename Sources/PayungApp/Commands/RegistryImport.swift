@@ -47,7 +47,7 @@ struct RegistryImporter {
         }
         var result = ImportResult(mapping: mapping, dryRun: dryRun)
         let cell = mapping.value
-        var rows: [(NIK, ProposalInput)] = []
+        var rows: [(NIK, ProposalInput, Int)] = []
         var seen: [String: Int] = [:]
         for row in file.rows.dropFirst(mapping.headerRowIndex + 1) {
             result.summary.rows += 1
@@ -68,20 +68,22 @@ struct RegistryImporter {
             seen[nik.digits] = row.line
             rows.append((nik, ProposalInput(programID: UUID(), nik: nik.digits, name: cell(row, .name), kk: cell(row, .kk).nilIfBlank,
                                             village: village, rt: cell(row, .rt).nilIfBlank, rw: cell(row, .rw).nilIfBlank,
-                                            phone: cell(row, .phone).nilIfBlank, welfareDecile: Int(cell(row, .welfareDecile)))))
+                                            phone: cell(row, .phone).nilIfBlank, welfareDecile: Int(cell(row, .welfareDecile))), row.line))
         }
         result.summary.rejected = result.rejections.count
-        let context = try await ImportContext.load(db: db, pemda: pemda, niks: rows.map(\.0.digits))
+        let context = try await ImportContext.load(db: db, pemda: pemda, niks: rows.map { $0.0.digits })
         var toInsert: [WorkerRow] = []
         var toUpdate: [(UUID, WorkerRow)] = []
-        for (nik, input) in rows {
+        for (nik, input, line) in rows {
             let row = WorkerRow(input: input, nik: nik)
             if let existing = context.existing[nik.digits] {
                 // The merge rule keeps what the registry knows when the roster leaves a field empty.
-                if PersonRecordMerge.merge(row.fields, into: existing.fields, from: .registryImport).changes.isEmpty {
+                let changes = PersonRecordMerge.merge(row.fields, into: existing.fields, from: .registryImport).changes
+                if changes.isEmpty {
                     result.summary.unchanged += 1
                 } else {
                     result.summary.updated += 1
+                    result.changes.append(ImportRecordChange(line: line, nik: nik.digits, name: existing.fields[.name] ?? row.name, changes: changes))
                     toUpdate.append((existing.id, row))
                 }
             } else {

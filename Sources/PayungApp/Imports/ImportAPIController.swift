@@ -117,7 +117,14 @@ struct ImportAPIController {
                 "code": Schema.string("Stable reason code, e.g. nik_wrong_length"), "message": Schema.string("Reason in Bahasa Indonesia"),
                 "cells": Schema.array(Schema.string()),
             ], required: ["line", "column", "code", "message"])),
-        ], required: ["summary", "rejections"]),
+            "changes": Schema.array(Schema.object([
+                "line": Schema.integer(), "nik": Schema.string("Masked NIK"), "name": Schema.string(),
+                "fields": Schema.array(Schema.object([
+                    "field": Schema.string(example: "welfare_decile"), "label": Schema.string(example: "Desil kesejahteraan"),
+                    "old": Schema.string("Stored value; absent when there was none"), "new": Schema.string(),
+                ], required: ["field", "label", "new"])),
+            ], required: ["line", "nik", "name", "fields"])),
+        ], required: ["summary", "rejections", "changes"]),
         "File": Schema.string("The file", format: "binary"),
     ]
 }
@@ -126,9 +133,12 @@ struct ImportAPIController {
 struct ImportResultDTO: Content {
     let summary: ImportSummary
     let rejections: [ImportRejection]
+    /// Every stored person the import changes (a dry run: would change), field by field.
+    let changes: [ImportRecordChange]
 
     init(_ result: ImportResult) {
         summary = result.summary
         rejections = result.rejections
+        changes = result.changes
     }
 }

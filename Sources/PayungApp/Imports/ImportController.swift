@@ -110,6 +110,9 @@ struct ImportController {
         let summary: ImportSummary?
         let rejections: [Rejection]
         let moreRejections: Int
+        /// The first 200 people the import changes, field by field.
+        let changes: [ImportRecordChange]
+        let moreChanges: Int
         let error: String?
         let needsMapping: Bool
         let headers: [String]
@@ -136,7 +139,8 @@ struct ImportController {
             percent: job.total > 0 ? job.done * 100 / job.total : 0, rate: rate, eta: rate > 0 ? (job.total - job.done) / rate : 0,
             summary: job.result?.summary,
             rejections: (job.result?.rejections ?? []).prefix(50).map { .init(line: $0.line, column: $0.column, message: $0.message) },
-            moreRejections: max(0, (job.result?.rejections.count ?? 0) - 50), error: job.error?.message, needsMapping: needsMapping,
+            moreRejections: max(0, (job.result?.rejections.count ?? 0) - 50),
+            changes: Array((job.result?.changes ?? []).prefix(200)), moreChanges: max(0, (job.result?.changes.count ?? 0) - 200), error: job.error?.message, needsMapping: needsMapping,
             headers: headers, fields: ImportField.allCases.map { .init(value: $0.rawValue, label: $0.indonesianHeader) },
             canApply: job.state == .done && job.dryRun)
         let response = try await req.view.render("imports/job", context).encodeResponse(for: req)

@@ -25,10 +25,40 @@ struct ImportSummary: Content, Sendable {
     var seconds = 0.0
 }
 
+/// One stored person an import changes (or, in a dry run, would change):
+/// every field, old -> new, as the merge rule decided.
+struct ImportRecordChange: Content, Sendable {
+    struct Field: Content, Sendable {
+        let field: String
+        let label: String
+        let old: String?
+        let new: String
+    }
+    let line: Int
+    /// Masked: the change list is shown on pages and kept in reports.
+    let nik: String
+    let name: String
+    let fields: [Field]
+
+    init(line: Int, nik: String, name: String, changes: [PersonFieldChange]) {
+        self.line = line
+        self.nik = NIK.mask(nik)
+        self.name = name
+        fields = changes.map { Field(field: $0.field.rawValue, label: $0.field.indonesianName, old: $0.old, new: $0.new) }
+    }
+
+    /// "Nomor HP: 0812 -> 0813; Desil kesejahteraan: (kosong) -> 2".
+    var sentence: String {
+        fields.map { "\($0.label): \($0.old ?? "(kosong)") -> \($0.new)" }.joined(separator: "; ")
+    }
+}
+
 struct ImportResult: Sendable {
     var summary: ImportSummary
     var rejections: [ImportRejection]
     var headers: [String]
+    /// Every stored person the import changes, with each changed field.
+    var changes: [ImportRecordChange] = []
 
     /// An empty result for a file read with `mapping`.
     init(mapping: ColumnMapping, dryRun: Bool) {

@@ -70,7 +70,12 @@ struct ProposalImporter {
         result.summary.rejected = result.rejections.count
         for p in planned {
             if let existing = p.existing {
-                let changed = !PersonRecordMerge.merge(p.worker.fields, into: existing.fields, from: .proposalImport).changes.isEmpty
+                let changes = PersonRecordMerge.merge(p.worker.fields, into: existing.fields, from: .proposalImport).changes
+                let changed = !changes.isEmpty
+                if changed {
+                    result.changes.append(ImportRecordChange(line: p.line, nik: p.nik.digits, name: existing.fields[.name] ?? p.worker.name,
+                                                             changes: changes))
+                }
                 if existing.proposals[program.id!] == nil { result.summary.inserted += 1 }
                 else if changed { result.summary.updated += 1 } else { result.summary.unchanged += 1 }
             } else {
