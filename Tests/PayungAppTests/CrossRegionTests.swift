@@ -61,6 +61,9 @@ struct CrossRegionTests {
             let report = findings.keys.sorted().map { "\($0)\n    by \(findings[$0]!.callers.sorted().joined(separator: ", "))\n    e.g. \(findings[$0]!.example)" }
             #expect(findings.isEmpty, "\(findings.count) kinds of finding:\n\(report.joined(separator: "\n"))")
             #expect(routes.count > 40, "the router should have been read: \(routes.count) routes")
+            if ProcessInfo.processInfo.environment["PAYUNG_CROSSREGION_VERBOSE"] == "1" {
+                for (caller, routes) in outcome.successes.sorted(by: { $0.key < $1.key }) { print("\(caller) 2xx: \(routes.sorted())") }
+            }
             let summary = outcome.successes.keys.sorted().map { "\($0) \(outcome.successes[$0]!.count)" }.joined(separator: ", ")
             print("CrossRegion[\(db.rawValue)]: \(routes.count) routes x \(fixture.intruders.count) callers, \(outcome.count) requests, "
                   + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s; routes answering 2xx: \(summary)")
@@ -87,6 +90,15 @@ struct CrossRegionTests {
                              "GET /api/v1/programs/:id/export -> 200: shows \"Dewi Lestari\"", "GET /api/v1/proposals/:id -> 200: answered 2xx"] {
                 #expect(flagged.contains(expected), "the sweep should flag \(expected) for Pekalongan's own staff; it flagged:\n\(flagged)")
             }
+            // The snapshot sees a change the sweep's bodies make when the caller may make it.
+            let before = try await PekalonganSnapshot.take(app, fixture)
+            let operatorInside = CrossRegionFixture.Intruder(
+                label: "Pekalongan operator", role: .operator, username: CrossRegionFixture.usernames[.operator]!, pemda: "33.75",
+                userID: fixture.users[.operator]!.id, token: fixture.tokens[.operator]!, browser: nil)
+            let transitions = CrossRegionRequests.routes(app).filter { CrossRegionRequests.key($0.method, $0.path) == "POST /api/v1/proposals/:id/transitions" }
+            _ = try await requests.sweep(app, transitions, as: operatorInside)
+            let after = try await PekalonganSnapshot.take(app, fixture)
+            #expect(before != after && before.difference(to: after).contains("approved"), "\(before.difference(to: after))")
         }
     }
 
@@ -300,7 +312,7 @@ struct CrossRegionRequests {
             } else {
                 bodies = actions.map { (writeQuery, .form(form(action: $0))) }
                 let documents = path.contains(.constant("dokumen"))
-                for kind in documents ? ["ktp"] : ["registry", "proposals"] {
+                for kind in documents ? ["ktp"] : ["registry", "proposals", "bpjs_result"] {
                     var fields = form(action: "approve")
                     fields.removeAll { $0.0 == "kind" }
                     fields.append(("kind", kind))
@@ -323,7 +335,7 @@ struct CrossRegionRequests {
     // MARK: Bodies
 
     /// The Pekalongan NIKs the sweep's bodies carry.
-    var sweepNIKs: [String] { [CrossRegionFixture.pekalonganNIKs[0]] }
+    var sweepNIKs: [String] { [CrossRegionFixture.pekalonganNIKs[0], CrossRegionFixture.pekalonganNIKs[2]] }
 
     /// One body per workflow action, so each transition is tried.
     static let actions = ["verify", "approve", "register", "reject", "return", "end"]
@@ -335,10 +347,12 @@ struct CrossRegionRequests {
 
     let writeQuery = "?pemda=33.75&dryRun=false&fileName=lintas.csv"
 
-    /// A roster naming Pekalongan's person, in Pekalongan's village.
+    /// A roster naming Pekalongan's people, in Pekalongan's village, with
+    /// the columns of every import (proposals, registry, BPJS's results).
     var csv: String {
-        "NIK;Nama;Pekerjaan;Kelurahan;RT;RW;Ahli waris;No HP\n"
-            + "\(CrossRegionFixture.pekalonganNIKs[0]);Nama Palsu;batik_labourer;33.75.01.1002;3;5;Ahli Palsu;089999999999\n"
+        "NIK;Nama;Pekerjaan;Kelurahan;RT;RW;Ahli waris;No HP;No KPJ;Tanggal Mulai\n" + sweepNIKs.map {
+            "\($0);Nama Palsu;batik_labourer;33.75.01.1002;3;5;Ahli Palsu;089999999999;12345678901;2027-01-01\n"
+        }.joined()
     }
 
     var png: Data { Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 9, 9, 9, 9]) }
