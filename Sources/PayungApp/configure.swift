@@ -97,5 +97,6 @@ enum Migrations {
         CreateWorkerDocuments(),
         CreateImportRuns(),
         HoldWorkersPerPemda(),
+        CreateBPJSMemberships(),
     ]
 }

@@ -31,6 +31,7 @@ struct BPJSResultImport {
         }
         enum Outcome { case registered(ProposalModel, String, CalendarDate), returned(ProposalModel, String) }
         var outcomes: [Outcome] = []
+        var registeredLines: [(line: Int, cells: [String])] = []
         for row in file.rows.dropFirst(mapping.headerRowIndex + 1) {
             result.summary.rows += 1
             func reject(_ field: ImportField, _ code: String, _ message: String) {
@@ -50,12 +51,33 @@ struct BPJSResultImport {
                     reject(.startDate, "start_date_invalid", "Tanggal mulai kepesertaan tidak terbaca (dd/mm/yyyy)."); continue
                 }
                 outcomes.append(.registered(proposal, kpj.digits, start))
+                registeredLines.append((row.line, row.cells))
             } else if !reason.isEmpty {
                 outcomes.append(.returned(proposal, reason))
+                registeredLines.append((row.line, row.cells))
             } else {
                 reject(.kpj, "result_missing", "Baris tanpa nomor KPJ dan tanpa alasan ditolak.")
             }
         }
+        // A KPJ belongs to one person: refuse rows whose KPJ another NIK holds,
+        // or whose person already has another KPJ (also between rows of the file).
+        var claimed: [String: String] = [:]
+        let memberships = BPJSMembershipQueries(db: db)
+        var kept: [Outcome] = []
+        for (index, o) in outcomes.enumerated() {
+            guard case .registered(let p, let kpj, let start) = o, let nik = nikByWorker[p.workerID] else { kept.append(o); continue }
+            do {
+                let holder = try await memberships.holder(kpj: kpj) ?? claimed[kpj]
+                _ = try BPJSMembership.register(nik: nik, kpj: kpj, start: start, current: try await memberships.membership(nik: nik),
+                                                kpjHolder: holder)
+                claimed[kpj] = nik
+                kept.append(o)
+            } catch let error as MembershipError {
+                let line = registeredLines[index]
+                result.rejections.append(.init(line: line.line, column: mapping.header(of: .kpj), code: error.code, message: error.message, cells: line.cells))
+            }
+        }
+        outcomes = kept
         for o in outcomes { if case .registered = o { result.summary.inserted += 1 } else { result.summary.updated += 1 } }
         result.summary.rejected = result.rejections.count
         if !dryRun, !outcomes.isEmpty {
@@ -68,6 +90,9 @@ struct BPJSResultImport {
                     switch outcome {
                     case .registered(let p, let kpj, let start):
                         guard try await queries.compareAndSetStatus(p.id!, from: .approved, to: .registered, now: now) else { continue }
+                        if let nik = nikByWorker[p.workerID] {
+                            try await BPJSMembershipQueries(db: tx).record(nik: nik, kpj: kpj, start: start, now: now)
+                        }
                         try await tx.sql.update("proposals").set("kpj", to: kpj).set("bpjs_start_date", to: start.iso)
                             .where("id", .equal, p.id!).run()
                         try await service.recordEvent(p, action: ProposalAction.register.rawValue, from: .approved, to: .registered,

@@ -94,7 +94,17 @@ extension ProposalService {
             if action == .submit { fresh.submittedAt = now }
             if action == .reject { fresh.rejectionReason = reason }
             if action == .end { fresh.endReason = reason }
-            if action == .register { fresh.kpj = kpj; fresh.bpjsStartDate = startDate?.iso }
+            if action == .register, let kpj, let startDate {
+                // A KPJ belongs to one person, and a person keeps one KPJ.
+                guard let worker = try await WorkerModel.find(proposal.workerID, on: tx) else { throw AppError.notFound("Pekerja") }
+                do {
+                    try await BPJSMembershipQueries(db: tx).record(nik: worker.nik, kpj: kpj, start: startDate, now: now)
+                } catch MembershipError.kpjHeldByAnother {
+                    throw try await kpjTaken(kpj, actor: actor, on: tx)
+                }
+                fresh.kpj = kpj
+                fresh.bpjsStartDate = startDate.iso
+            }
             if note != nil { fresh.lastNote = note }
             try await fresh.update(on: tx)
             try await recordEvent(fresh, action: action.rawValue, from: from, to: step.to, note: note, reason: reason,
@@ -107,6 +117,23 @@ extension ProposalService {
                 regionCode: proposal.villageCode, changes: changes, note: note), by: auditActor)
             return fresh
         }
+    }
+
+    /// "KPJ held by another": naming the holder (name, masked NIK) only to an
+    /// actor who may read one of the holder's records.
+    private func kpjTaken(_ kpj: String, actor: Actor, on db: any Database) async throws -> AppError {
+        let generic = MembershipError.kpjHeldByAnother
+        guard let nik = try await BPJSMembershipQueries(db: db).holder(kpj: kpj) else {
+            return AppError(code: generic.code, message: generic.message, kind: .conflict)
+        }
+        for worker in try await WorkerModel.query(on: db).filter(\.$nik == nik).all() {
+            let proposals = try await ProposalModel.query(on: db).filter(\.$workerID == worker.id!).all()
+            if proposals.contains(where: { $0.location.map { AccessPolicy.may(actor, .readRecord, at: $0) } ?? false }) {
+                return AppError(code: generic.code, message: "Nomor KPJ \(kpj) sudah tercatat untuk \(worker.name) (NIK \(NIK.mask(nik))). Periksa kembali nomor KPJ dari BPJS.",
+                                kind: .conflict)
+            }
+        }
+        return AppError(code: generic.code, message: generic.message, kind: .conflict)
     }
 
     /// The same action on many proposals, each judged on its own.
