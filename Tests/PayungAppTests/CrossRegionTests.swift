@@ -58,6 +58,10 @@ struct CrossRegionTests {
             try await Task.sleep(for: .milliseconds(300))
             let after = try await PekalonganSnapshot.take(app, fixture)
             #expect(before == after, "Pekalongan's records changed:\n\(before.difference(to: after))")
+            struct Count: Decodable { let n: Int }
+            let elsewhere = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM proposals WHERE village_code NOT LIKE '33.75.01.1002'")
+                .first(decoding: Count.self)?.n
+            #expect(elsewhere == 0, "the intruders were to hold no proposals (their counts are judged as Pekalongan's)")
             let report = findings.keys.sorted().map { "\($0)\n    by \(findings[$0]!.callers.sorted().joined(separator: ", "))\n    e.g. \(findings[$0]!.example)" }
             #expect(findings.isEmpty, "\(findings.count) kinds of finding:\n\(report.joined(separator: "\n"))")
             #expect(routes.count > 40, "the router should have been read: \(routes.count) routes")
@@ -87,7 +91,8 @@ struct CrossRegionTests {
             let flagged = outcome.findings.keys.joined(separator: "\n")
             for expected in ["GET /api/v1/proposals/:id -> 200: shows \"Siti Aminah\"", "GET /usulan/:id -> 200: shows \"Siti Aminah\"",
                              "GET /usulan/:id/dokumen/:kind -> 200: serves the KTP photo", "GET /impor/:id/laporan.xlsx -> 200: shows \"Tono Sugiarto\"",
-                             "GET /api/v1/programs/:id/export -> 200: shows \"Dewi Lestari\"", "GET /api/v1/proposals/:id -> 200: answered 2xx"] {
+                             "GET /api/v1/programs/:id/export -> 200: shows \"Dewi Lestari\"", "GET /api/v1/proposals/:id -> 200: answered 2xx",
+                             "GET /api/v1/inbox -> 200: counts", "GET /api/v1/proposals -> 200: counts 3 proposals"] {
                 #expect(flagged.contains(expected), "the sweep should flag \(expected) for Pekalongan's own staff; it flagged:\n\(flagged)")
             }
             // The snapshot sees a change the sweep's bodies make when the caller may make it.
@@ -99,6 +104,26 @@ struct CrossRegionTests {
             _ = try await requests.sweep(app, transitions, as: operatorInside)
             let after = try await PekalonganSnapshot.take(app, fixture)
             #expect(before != after && before.difference(to: after).contains("approved"), "\(before.difference(to: after))")
+        }
+    }
+
+    @Test("the occupation catalogue Pekalongan's program prints: Jambi's admin renames and retires its entries", arguments: TestDatabase.available)
+    func sharedCatalogue(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let fixture = try await CrossRegionFixture.make(app)
+            let admin = try #require(fixture.intruders.first { $0.label == "Jambi admin" })
+            var status = HTTPStatus.ok
+            try await app.testing().test(.PUT, "/api/v1/occupations/batik_labourer", headers: .bearer(admin.token!), beforeRequest: { req in
+                try req.content.encode(OccupationInput(name: "Nama Palsu", description: nil, risk: 1, isActive: false))
+            }) { res in status = res.status }
+            let occupation = try #require(try await OccupationModel.find("batik_labourer", on: app.db))
+            // Not a record of Pekalongan's, so not a hole of this suite: a design question for the catalogue's owner.
+            withKnownIssue("""
+                the catalogue is deployment-wide and any admin may edit it (OccupationController.save): \
+                a regency's admin renames what another Pemda's program, pages and exports print
+                """) {
+                #expect(status == .forbidden && occupation.name != "Nama Palsu" && occupation.isActive)
+            }
         }
     }
 
@@ -343,6 +368,7 @@ struct CrossRegionRequests {
     var readQuery: String {
         let id = fixture.program.id!.uuidString
         return "?program=\(id)&programID=\(id)&q=Siti&status=submitted&format=csv&pemda=33.75&region=33.75&village=33.75.01.1002"
+            + "&actor=medono.rt&action=proposal&entity=proposal&entityId=\(fixture.proposalIDs[0])&search=pkl"
     }
 
     let writeQuery = "?pemda=33.75&dryRun=false&fileName=lintas.csv"
@@ -508,6 +534,23 @@ struct CrossRegionRequests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The largest `total` or `count` of a JSON answer, or N of a page's "N usulan".
+    static func proposalCount(in text: String) -> Int? {
+        if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) {
+            func counts(_ value: Any) -> [Int] {
+                if let dictionary = value as? [String: Any] {
+                    return dictionary.flatMap { key, value in
+                        (["total", "count"].contains(key) ? [(value as? Int) ?? 0] : []) + counts(value)
+                    }
+                }
+                return (value as? [Any])?.flatMap(counts) ?? []
+            }
+            return counts(object).max()
+        }
+        let numbers = text.matches(of: /([0-9]+) usulan/).compactMap { Int($0.output.1) }
+        return numbers.max()
+    }
+
     /// What is wrong with `reply` to `probe` sent by `intruder`; empty when nothing is.
     func judge(_ probe: Probe, _ reply: Reply, _ intruder: CrossRegionFixture.Intruder) -> [(problem: String, example: String)] {
         let f = fixture
@@ -538,6 +581,11 @@ struct CrossRegionRequests {
             shows(name, in: lower, "shows the Pekalongan user \(name)")
         }
         if Data(buffer: reply.body).range(of: Data(f.documentBytes)) != nil { problems.append("serves the KTP photo") }
+        // The intruders hold no proposals at all (the sweep checks it): any count of them is Pekalongan's.
+        if reply.status.code < 300, let counted = Self.proposalCount(in: text), counted > 0,
+           probe.route.contains("proposals") || probe.route.contains("usulan") || probe.route.contains("inbox") {
+            problems.append("counts \(counted) proposals")
+        }
         let open = CrossRegionTests.openToAnySignedInUser.contains(probe.route)
         // A program is the Pemda's: its own staff elsewhere may read it (never its people).
         let held = probe.addresses == .person || (probe.addresses == .pemda && intruder.pemda != "33.75")
@@ -555,3 +603,4 @@ struct CrossRegionRequests {
         return problems.map { ("\(probe.route) -> \(reply.status.code): \($0)", example) }
     }
 }
+
