@@ -107,10 +107,20 @@ struct ProposalWorkflowTests {
         #expect(issues[1].message.contains("Batik Berlian 2026"))
     }
 
-    @Test("coverage starts at the program start, or next month once running")
+    @Test("coverage starts at the program start, or next month once running, never after the end; phases")
     func coverageStart() {
-        #expect(EntryCheck.coverageStart(rules: rules, today: today) == CalendarDate(year: 2027, month: 1, day: 1))
-        #expect(EntryCheck.coverageStart(rules: rules, today: CalendarDate(year: 2027, month: 3, day: 9)!) == CalendarDate(year: 2027, month: 4, day: 1))
+        #expect(rules.newCoverageStart(today: today) == YearMonth(year: 2027, month: 1))
+        #expect(rules.newCoverageStart(today: CalendarDate(year: 2027, month: 3, day: 9)!) == YearMonth(year: 2027, month: 4))
+        // In the last month nobody new can be covered: the program takes no new proposals.
+        #expect(rules.newCoverageStart(today: rules.end.firstDay) == nil)
+        #expect(rules.phase(today: today) == .upcoming)
+        #expect(rules.phase(today: CalendarDate(year: 2027, month: 6, day: 1)!) == .running)
+        #expect(rules.phase(today: rules.end.advanced(by: 1).firstDay) == .ended)
+        #expect(rules.covers(rules.start.firstDay) && !rules.covers(rules.start.advanced(by: -1).lastDay)
+                && !rules.covers(rules.end.advanced(by: 1).firstDay))
+        let late = EntryCheck.run(ProposalEntry(nik: "3375014506850001", name: "Siti", village: medono, occupation: "becak_driver", heirCount: 1),
+                                  rules: rules, today: rules.end.advanced(by: 2).firstDay, knownRegions: nil, duplicates: [])
+        #expect(late.map(\.code) == ["program_ended"])
     }
 
     @Test("waitlist ranking follows the configured order, then the proposal date")

@@ -46,7 +46,12 @@ struct BPJSBatchExport {
         for chunk in Array(codes).chunked(into: 500) {
             for region in try await RegionModel.query(on: db).filter(\.$id ~~ Array(chunk)).all() { names[region.id!] = region.name }
         }
+        // Coverage starts inside the program period, or the batch has no one to propose.
         let start = max(YearMonth(iso: program.startMonth)!, today.yearMonth.advanced(by: 1))
+        guard start <= YearMonth(iso: program.endMonth)! else {
+            throw AppError(code: "program_ended", message: "Program \(program.name) sudah berakhir: tidak ada awal kepesertaan di dalam periodenya.",
+                           kind: .invalidInput)
+        }
         let headers = layout.columns.map(\.header)
         let xlsx = format == .xlsx ? try XLSXWriter(url: url, sheetName: "Pendaftaran", headers: headers) : nil
         let csv = format == .csv ? try CSVWriter(url: url, headers: headers) : nil

@@ -19,6 +19,7 @@ struct BPJSResultImport {
         }
         var result = ImportResult(mapping: mapping, dryRun: dryRun)
         let cell = mapping.value
+        let rules = try await program.rules(on: db)
         let approved = try await ProposalModel.query(on: db).filter(\.$programID == program.id!)
             .filter(\.$status == ProposalStatus.approved.rawValue).all()
         let workers = try await WorkerModel.query(on: db).filter(\.$id ~~ approved.map(\.workerID)).all()
@@ -49,6 +50,10 @@ struct BPJSResultImport {
                 do { kpj = try KPJ(parsing: cell(row, .kpj)) } catch { reject(.kpj, error.code, error.message); continue }
                 guard let start = SpreadsheetValue.date(cell(row, .startDate)) else {
                     reject(.startDate, "start_date_invalid", "Tanggal mulai kepesertaan tidak terbaca (dd/mm/yyyy)."); continue
+                }
+                guard rules.covers(start) else {
+                    reject(.startDate, "start_date_outside_period",
+                           "Tanggal mulai kepesertaan \(start.indonesian) di luar periode program (\(rules.periodText))."); continue
                 }
                 outcomes.append(.registered(proposal, kpj.digits, start))
                 registeredLines.append((row.line, row.cells))

@@ -45,7 +45,33 @@ struct DemoPrograms {
             endMonth: "2025-12", legalBasis: "APBD Kota Jambi 2025", benefits: ["JKK", "JKM"], quota: 3000,
             occupations: Self.occupations2023), actor: nil, by: .cli("demo"))
         try await propose(into: jambi, city: "15.71", count: 36, serialBase: 500, actor: actor, path: Self.everyStatus)
-        console.print("Demo programs: Batik Berlian 2022 and 2023 (\(carried) carried over), Kota Jambi 2025; proposals at every status.")
+        // Each city's program continued year by year to today, so a new user
+        // can propose into a running (or, in December, the coming) year.
+        let pekalonganNow = try await continueToToday(p2023, name: "Batik Berlian", codePrefix: "pkl-bb", quota: 2000,
+                                                      legalBasis: "Perwal Pekalongan 19/2022", service: service)
+        try await propose(into: pekalonganNow, city: "33.75", count: 12, serialBase: 700, actor: actor, path: Self.everyStatus)
+        let jambiNow = try await continueToToday(jambi, name: "Perlindungan Pekerja Rentan Kota Jambi", codePrefix: "jmb-bpu", quota: 3000,
+                                                 legalBasis: "APBD Kota Jambi", service: service)
+        try await propose(into: jambiNow, city: "15.71", count: 12, serialBase: 800, actor: actor, path: Self.everyStatus)
+        console.print("Demo programs: Batik Berlian 2022 to \(pekalonganNow.startMonth.prefix(4)) (\(carried) carried into 2023), "
+                      + "Kota Jambi 2025 to \(jambiNow.startMonth.prefix(4)); proposals at every status.")
+    }
+
+    /// Continues `program` one calendar year at a time until a program that
+    /// still takes participants today (this year's, or next year's in December).
+    private func continueToToday(_ program: ProgramModel, name: String, codePrefix: String, quota: Int, legalBasis: String,
+                                 service: ProgramService) async throws -> ProgramModel {
+        var current = program
+        let today = app.clock.today
+        while !current.takesNewParticipants(today: today) {
+            let year = Int(current.startMonth.prefix(4))! + 1
+            let occupations = try await ProgramOccupationModel.query(on: app.db).filter(\.$programID == current.id!).all().map(\.occupationCode)
+            (current, _) = try await service.continueProgram(from: current.id!, as: ProgramInput(
+                code: "\(codePrefix)-\(year)", regency: current.regencyCode, name: "\(name) \(year)", startMonth: "\(year)-01",
+                endMonth: "\(year)-12", legalBasis: legalBasis, benefits: ["JKK", "JKM"], quota: quota, occupations: occupations),
+                actor: nil, by: .cli("demo"))
+        }
+        return current
     }
 
     /// Steps after submission, cycling so that every status appears.
@@ -81,7 +107,12 @@ struct DemoPrograms {
         var generator = SeededGenerator(seed: UInt64(serialBase))
         let villages = actor.grants.filter { $0.role == .kelurahan && $0.region.isWithin(RegionCode(city)!) }.map(\.region)
         let occupations = try await ProgramOccupationModel.query(on: app.db).filter(\.$programID == program.id!).all().map(\.occupationCode).sorted()
-        let service = ProposalService(db: app.db, now: app.clock.now(), today: app.clock.today)
+        // Past programs were filled while they were open: their proposals are
+        // entered as on the month before the program started.
+        let realToday = app.clock.today
+        let start = YearMonth(iso: program.startMonth)!
+        let today = program.takesNewParticipants(today: realToday) ? realToday : start.advanced(by: -1).firstDay
+        let service = ProposalService(db: app.db, now: app.clock.now(), today: today)
         for i in 0..<count {
             let village = villages[Int(generator.next() % UInt64(villages.count))]
             let female = generator.next() % 2 == 0

@@ -42,7 +42,7 @@ struct ImportController {
             .filter { ProgramAPIController.visible($0, to: actor) }
         return try await req.view.render("imports/form", FormContext(
             page: PageContext(title: "Impor", request: req),
-            programs: programs.map { .init(value: $0.id!.uuidString, label: $0.name) },
+            programs: programs.map { .init(value: $0.id!.uuidString, label: $0.labelWithPhase(today: req.today)) },
             kinds: ImportJob.Kind.allCases.map { .init(value: $0.rawValue, label: $0.indonesianName) },
             runs: try await Self.recentRuns(actor: actor, programs: programs, on: req.db)))
     }

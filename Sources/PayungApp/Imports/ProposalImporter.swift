@@ -33,6 +33,10 @@ struct ProposalImporter {
         guard !rows.isEmpty else { throw ImportError.empty }
         let rules = try await program.rules(on: db)
         let today = self.today
+        guard rules.newCoverageStart(today: today) != nil else {
+            throw AppError(code: "program_ended", message: "Program \(program.name) berjalan \(rules.periodText) dan sudah berakhir: usulan baru tidak diterima.",
+                           kind: .invalidInput)
+        }
         let niks: [String] = await rows.concurrentCompactMap { row in
             try? NIK(parsing: mapping.value(row, .nik), today: today).digits
         }

@@ -31,16 +31,16 @@ struct ProgramAPIController {
             let actor = try req.requireActor()
             let programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
                 .filter { p in Self.visible(p, to: actor) }
-            return ListDTO(items: try await programs.asyncMap { try await dto($0, req.db) })
+            return ListDTO(items: try await programs.asyncMap { try await dto($0, req) })
         }
         api.on(Self.create) { req in
             let actor = try req.requireActor(allowedTo: .manageSettings)
                         let program = try await ProgramService(db: req.db, now: req.application.clock.now())
                 .create(try req.content.decodeBounded(ProgramInput.self), actor: actor, by: req.auditActor)
-            return CreatedResponse(try await dto(program, req.db))
+            return CreatedResponse(try await dto(program, req))
         }
         api.on(Self.show) { req in
-            try await dto(try await program(req), req.db)
+            try await dto(try await program(req), req)
         }
         api.on(Self.continueProgram) { req in
             let actor = try req.requireActor()
@@ -58,7 +58,7 @@ struct ProgramAPIController {
                                      waitlistOrder: previous.waitlistCriteria.map(\.rawValue))
             let (next, carried) = try await ProgramService(db: req.db, now: req.application.clock.now())
                 .continueProgram(from: previous.id!, as: input, actor: actor, by: req.auditActor)
-            return CreatedResponse(ContinuedProgramDTO(program: try await dto(next, req.db), carriedOver: carried))
+            return CreatedResponse(ContinuedProgramDTO(program: try await dto(next, req), carriedOver: carried))
         }
         api.on(Self.waitlist) { req in
             let actor = try req.requireActor(allowedTo: .approve)
@@ -97,8 +97,13 @@ struct ProgramAPIController {
         return program
     }
 
-    private func dto(_ program: ProgramModel, _ db: any Database) async throws -> ProgramDTO {
-        let occupations = try await ProgramOccupationModel.query(on: db).filter(\.$programID == program.id!).all()
-        return ProgramDTO(program, occupations: occupations.map(\.occupationCode))
+    private func dto(_ program: ProgramModel, _ req: Request) async throws -> ProgramDTO {
+        let occupations = try await ProgramOccupationModel.query(on: req.db).filter(\.$programID == program.id!).all()
+        var dto = ProgramDTO(program, occupations: occupations.map(\.occupationCode))
+        let phase = program.phase(today: req.today)
+        dto.phase = phase.rawValue
+        dto.phaseName = phase.indonesianName
+        dto.realised = try await ProposalQueries(db: req.db).realised(programID: program.id!)
+        return dto
     }
 }

@@ -18,6 +18,11 @@ struct ProgramDTO: Content {
     let ageMax: Int
     let occupations: [String]
     let previousProgramID: UUID?
+    /// `upcoming`, `running` or `ended` on the server's today.
+    var phase: String? = nil
+    var phaseName: String? = nil
+    /// Everyone ever registered in the program (registered, active, or ended after registration).
+    var realised: Int? = nil
 
     init(_ p: ProgramModel, occupations: [String]) {
         id = p.id!
@@ -83,6 +88,8 @@ enum ProgramSchemas {
             "approved": Schema.integer("Slots taken (approved, registered, active)"), "remaining": Schema.integer(),
             "ageMin": Schema.integer(), "ageMax": Schema.integer(), "occupations": Schema.array(Schema.string()),
             "previousProgramID": Schema.string(format: "uuid"),
+            "phase": Schema.string(values: ProgramPhase.allCases.map(\.rawValue)), "phaseName": Schema.string(example: "Berjalan"),
+            "realised": Schema.integer("Everyone ever registered in the program, those whose participation ended included"),
         ], required: ["id", "code", "regency", "name", "startMonth", "endMonth", "quota", "approved", "remaining"]),
         "ProgramList": Schema.object(["items": Schema.array(Schema.ref("Program"))], required: ["items"]),
         "ProgramInput": Schema.object([

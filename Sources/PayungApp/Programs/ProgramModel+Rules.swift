@@ -12,6 +12,23 @@ extension ProgramModel {
             eligibleOccupations: Set(occupations.map(\.occupationCode)))
     }
 
+    /// Upcoming, running or ended on `today`.
+    func phase(today: CalendarDate) -> ProgramPhase {
+        guard let start = YearMonth(iso: startMonth), let end = YearMonth(iso: endMonth) else { return .ended }
+        return ProgramPhase.of(start: start, end: end, today: today)
+    }
+
+    /// Whether a new participant could still be covered (see `ProgramRules.newCoverageStart`).
+    func takesNewParticipants(today: CalendarDate) -> Bool {
+        guard let start = YearMonth(iso: startMonth), let end = YearMonth(iso: endMonth) else { return false }
+        return max(start, today.yearMonth.advanced(by: 1)) <= end
+    }
+
+    /// "Batik Berlian 2023 (Selesai)": the name with its phase, for lists.
+    func labelWithPhase(today: CalendarDate) -> String {
+        "\(name) (\(phase(today: today).indonesianName))"
+    }
+
     var waitlistCriteria: [WaitlistCriterion] {
         waitlistOrder.split(separator: ",").compactMap { WaitlistCriterion(rawValue: String($0)) }
     }

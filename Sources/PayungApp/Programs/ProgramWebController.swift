@@ -22,15 +22,23 @@ struct ProgramWebController {
         let approved: Int
         let percent: Int
         let waiting: Int
+        /// "Berjalan", "Akan berjalan", "Selesai".
+        let phase: String
+        /// Everyone ever registered in the program (registered, active, or ended after registration).
+        let realised: Int
     }
 
-    private func card(_ p: ProgramModel, db: any Database, actor: Actor) async throws -> Card {
+    private func card(_ p: ProgramModel, db: any Database, actor: Actor, today: CalendarDate) async throws -> Card {
         let counts = try await ProposalQueries(db: db).counts(scopes: AccessPolicy.scopes(of: actor, for: .readRecord)
                                                               + AccessPolicy.scopes(of: actor, for: .readAggregates), programID: p.id)
         let period = [YearMonth(iso: p.startMonth), YearMonth(iso: p.endMonth)].compactMap { $0?.indonesian }.joined(separator: " – ")
-        return Card(id: p.id!.uuidString, name: p.name, period: period, quota: p.quota, approved: p.approvedCount,
-                    percent: p.quota > 0 ? min(100, p.approvedCount * 100 / p.quota) : 0,
-                    waiting: counts[.verifiedKecamatan] ?? 0)
+        let realised = try await ProposalQueries(db: db).realised(programID: p.id!)
+        let phase = p.phase(today: today)
+        // An ended program shows what it achieved, not the slots its departed participants freed.
+        let used = phase == .ended ? max(realised, p.approvedCount) : p.approvedCount
+        return Card(id: p.id!.uuidString, name: p.name, period: period, quota: p.quota, approved: used,
+                    percent: p.quota > 0 ? min(100, used * 100 / p.quota) : 0,
+                    waiting: counts[.verifiedKecamatan] ?? 0, phase: phase.indonesianName, realised: realised)
     }
 
     private func list(_ req: Request) async throws -> View {
@@ -40,7 +48,7 @@ struct ProgramWebController {
         struct Context: Encodable { let page: PageContext; let cards: [Card]; let canSetUp: Bool }
         return try await req.view.render("programs/list", Context(
             page: PageContext(title: "Program", request: req),
-            cards: try await programs.asyncMap { try await card($0, db: req.db, actor: actor) },
+            cards: try await programs.asyncMap { try await card($0, db: req.db, actor: actor, today: req.today) },
             canSetUp: AccessPolicy.mayAnywhere(actor, .manageSettings)))
     }
 
@@ -68,7 +76,7 @@ struct ProgramWebController {
         let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ top.map(\.workerID)).all()
         let names = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0.name) })
         return DetailContext(page: PageContext(title: program.name, request: req),
-                             card: try await card(program, db: req.db, actor: actor), legalBasis: program.legalBasis,
+                             card: try await card(program, db: req.db, actor: actor, today: req.today), legalBasis: program.legalBasis,
                              waitlist: top.map { .init(id: $0.id!.uuidString, name: names[$0.workerID] ?? "?", village: $0.villageCode) },
                              waitingTotal: ranked.count, canApprove: canApprove,
                              canSetUp: AccessPolicy.may(actor, .manageSettings, in: RegionCode(program.regencyCode)!),

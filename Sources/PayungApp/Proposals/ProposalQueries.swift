@@ -49,6 +49,16 @@ struct ProposalQueries {
         return !rows.isEmpty
     }
 
+    /// Realisation: everyone registered in the program, including those
+    /// whose participation has since ended (registered with BPJS = a KPJ).
+    func realised(programID: UUID) async throws -> Int {
+        struct Count: Decodable { let n: Int }
+        return try await db.sql.raw("""
+            SELECT COUNT(*) AS n FROM proposals WHERE program_id = \(bind: programID)
+            AND (status IN ('registered', 'active') OR (status = 'ended' AND kpj IS NOT NULL))
+            """).first(decoding: Count.self)?.n ?? 0
+    }
+
     /// Proposals the actor may read, filtered by program and status, newest
     /// first, one page at a time. Scope is applied in SQL.
     func list(scopes: [AccessScope], programID: UUID?, statuses: [ProposalStatus], search: ProposalSearch?,

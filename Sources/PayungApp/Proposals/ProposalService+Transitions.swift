@@ -67,6 +67,10 @@ extension ProposalService {
             break
         }
         let program = try await ProgramModel.find(proposal.programID, on: db)
+        if let startDate, let program, let rules = try? await program.rules(on: db), !rules.covers(startDate) {
+            throw AppError.invalid("start_date_outside_period",
+                                   "Tanggal mulai kepesertaan \(startDate.indonesian) di luar periode program (\(rules.periodText)).")
+        }
         let (finalReason, finalKPJ, finalStart) = (reason, kpj, startDate)
         return try await db.transaction { tx in
             let reason = finalReason, kpj = finalKPJ, startDate = finalStart

@@ -45,8 +45,12 @@ extension ProposalWebController {
     private func formContext(_ req: Request, form: [String: String] = [:]) async throws -> FormContext {
         let actor = try req.requireActor()
         let grant = try neighbourhood(actor)
+        // Programs that still take participants, running ones first; ended ones not at all.
+        let today = req.today
         let programs = try await ProgramModel.query(on: req.db).filter(\.$regencyCode == grant.region.ancestor(at: .regency)!.dotted)
-            .sort(\.$startMonth, .descending).all()
+            .sort(\.$startMonth, .ascending).all()
+            .filter { $0.takesNewParticipants(today: today) }
+            .sorted { ($0.phase(today: today) == .running ? 0 : 1) < ($1.phase(today: today) == .running ? 0 : 1) }
         let programID = form["programID"].flatMap(UUID.init(uuidString:)) ?? programs.first?.id
         var occupations: [Option] = []
         if let programID {
@@ -56,7 +60,7 @@ extension ProposalWebController {
         }
         let villageName = try await RegionQueries(db: req.db).find(grant.region)?.name ?? grant.region.dotted
         return FormContext(page: PageContext(title: "Usulan baru", request: req),
-                           programs: programs.map { Option(value: $0.id!.uuidString, label: $0.name) },
+                           programs: programs.map { Option(value: $0.id!.uuidString, label: $0.labelWithPhase(today: today)) },
                            occupations: occupations, form: form, village: grant.region.dotted, villageName: villageName,
                            neighbourhood: "RT \(grant.rt ?? "")/RW \(grant.rw ?? "")")
     }

@@ -46,11 +46,6 @@ public struct ProposalEntry: Sendable {
 /// The checks run at the moment of entry, on the form and on every import
 /// row, so a bad row never travels three offices before someone notices.
 public enum EntryCheck {
-    /// Coverage of a new proposal starts at the program start, or next
-    /// month when the program is already running.
-    public static func coverageStart(rules: ProgramRules, today: CalendarDate) -> CalendarDate {
-        max(rules.start, today.yearMonth.advanced(by: 1)).firstDay
-    }
 
     public static func run(_ entry: ProposalEntry, rules: ProgramRules, today: CalendarDate,
                            knownRegions: Set<RegionCode>?, duplicates: [DuplicateFinding],
@@ -63,6 +58,9 @@ public enum EntryCheck {
             issues.append(EntryIssue(severity: .warning, code: code, field: field, message: message))
         }
 
+        if rules.newCoverageStart(today: today) == nil {
+            error("program_ended", "programID", "Program ini berjalan \(rules.periodText) dan sudah berakhir: usulan baru tidak diterima.")
+        }
         if entry.name.trimmedQuickly.count < 2 {
             error("name_missing", "name", "Nama lengkap sesuai KTP wajib diisi.")
         }
@@ -72,10 +70,12 @@ public enum EntryCheck {
             if !nik.regency.isWithin(rules.regency) {
                 warning("nik_outside_pemda", "nik", "NIK diterbitkan di luar \(rules.regency.dotted) (kode \(nik.regency.dotted)). Pastikan orang ini berdomisili di wilayah program.")
             }
-            let start = coverageStart(rules: rules, today: today)
-            let age = nik.birthDate.wholeYears(until: start)
-            if !rules.ageBounds.contains(age: age) {
-                error("age_out_of_bounds", "nik", "Umur pada awal kepesertaan (\(start.indonesian)) \(age) tahun, di luar batas program \(rules.ageBounds.minimum) sampai \(rules.ageBounds.maximum) tahun.")
+            // Age at the participant's real coverage start (none once the program has ended).
+            if let start = rules.newCoverageStart(today: today)?.firstDay {
+                let age = nik.birthDate.wholeYears(until: start)
+                if !rules.ageBounds.contains(age: age) {
+                    error("age_out_of_bounds", "nik", "Umur pada awal kepesertaan (\(start.indonesian)) \(age) tahun, di luar batas program \(rules.ageBounds.minimum) sampai \(rules.ageBounds.maximum) tahun.")
+                }
             }
         } catch {
             issues.append(EntryIssue(severity: .error, code: error.code, field: "nik", message: error.message))
