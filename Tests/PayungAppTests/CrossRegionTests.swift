@@ -127,6 +127,48 @@ struct CrossRegionTests {
         }
     }
 
+    @Test("registering a Jambi person with the KPJ Pekalongan registered is refused without naming Pekalongan's person",
+          arguments: TestDatabase.available)
+    func kpjHeldInPekalongan(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let fixture = try await CrossRegionFixture.make(app)
+            let kpj = "33750000055", approved = fixture.proposalIDs[2]
+            try await app.testing().test(.POST, "/api/v1/proposals/\(approved)/transitions", headers: .bearer(fixture.tokens[.operator]!),
+                                         beforeRequest: { req in
+                try req.content.encode(TransitionInput(action: "register", kpj: kpj, startDate: "2027-01-01"))
+            }) { res in #expect(res.status == .ok, "Pekalongan registers its participant: \(res.body.string)") }
+            let rt = try #require(fixture.intruders.first { $0.label == "Jambi rt" })
+            let op = try #require(fixture.intruders.first { $0.label == "Jambi operator" })
+            let jambiNIK = testNIK(serial: 61, district: "157101")
+            var created: ProposalDTO?
+            try await app.testing().test(.POST, "/api/v1/proposals", headers: .bearer(rt.token!), beforeRequest: { req in
+                try req.content.encode(proposalInput(program: fixture.jambiProgram, nik: jambiNIK, name: "Warga Jambi",
+                                                     village: "15.71.01.1001", rt: "001", rw: "002"))
+            }) { res in created = try? res.content.decode(ProposalDTO.self) }
+            let jambi = try #require(created)
+            try await app.db.sql.raw("UPDATE proposals SET status = 'approved' WHERE id = \(bind: jambi.id)").run()
+            let before = try await PekalonganSnapshot.take(app, fixture)
+            let secrets = ["Rudi Hartono", CrossRegionFixture.pekalonganNIKs[2], "********" + CrossRegionFixture.pekalonganNIKs[2].suffix(4)]
+            try await app.testing().test(.POST, "/api/v1/proposals/\(jambi.id)/transitions", headers: .bearer(op.token!), beforeRequest: { req in
+                try req.content.encode(TransitionInput(action: "register", kpj: kpj, startDate: "2027-01-01"))
+            }) { res in
+                #expect(res.status == .conflict && res.body.string.contains("kpj_held_by_another"), "\(res.body.string)")
+                #expect(!secrets.contains { res.body.string.contains($0) }, "\(res.body.string)")
+            }
+            let answer = "NIK;No KPJ;Tanggal Mulai\n\(jambiNIK);\(kpj);01/01/2027\n"
+            try await app.testing().test(.POST, "/api/v1/programs/\(fixture.jambiProgram.id!)/bpjs-results", headers: .bearer(op.token!),
+                                         beforeRequest: { req in
+                req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+                req.body = ByteBuffer(string: answer)
+            }) { res in
+                #expect(res.status == .ok && res.body.string.contains("kpj_held_by_another"), "\(res.body.string)")
+                #expect(!secrets.contains { res.body.string.contains($0) }, "\(res.body.string)")
+            }
+            let after = try await PekalonganSnapshot.take(app, fixture)
+            #expect(before == after, "\(before.difference(to: after))")
+        }
+    }
+
     @Test("a Jambi RT head proposing Pekalongan's NIK gets a Jambi record; Pekalongan's row is untouched", arguments: TestDatabase.available)
     func proposingPekalonganNIK(db: TestDatabase) async throws {
         try await withTestApp(db) { app in

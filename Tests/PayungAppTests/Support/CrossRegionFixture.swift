@@ -186,6 +186,8 @@ struct PekalonganSnapshot: Equatable {
             ("proposals", "SELECT * FROM proposals WHERE id IN (\(unsafeRaw: proposals))"),
             ("proposal_events", "SELECT * FROM proposal_events WHERE proposal_id IN (\(unsafeRaw: proposals))"),
             ("import_runs", "SELECT * FROM import_runs WHERE program_id IN (\(unsafeRaw: programs))"),
+            // National like the NIK, but only Pekalongan registered these people.
+            ("bpjs_memberships", "SELECT * FROM bpjs_memberships WHERE nik IN (SELECT nik FROM workers WHERE id IN (\(unsafeRaw: workers)))"),
             // Pekalongan's staff: the other village's verifier may change only its own account.
             ("users", "SELECT * FROM users WHERE id IN (\(unsafeRaw: staff)) AND id <> \(bind: fixture.verifierElsewhere.id!)"),
             ("role_grants", "SELECT * FROM role_grants WHERE user_id IN (\(unsafeRaw: staff)) OR region_code LIKE '33.75%'"),
