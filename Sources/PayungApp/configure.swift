@@ -98,5 +98,6 @@ enum Migrations {
         CreateImportRuns(),
         HoldWorkersPerPemda(),
         CreateBPJSMemberships(),
+        CreateOccupationAliases(),
     ]
 }

@@ -17,6 +17,9 @@ struct ImportProposalsCommand: AsyncCommand {
         @Option(name: "sheet", help: "XLSX sheet name (default: the first)") var sheet: String?
         @Option(name: "report", help: "Write rejected rows to this XLSX") var report: String?
         @Flag(name: "dry-run", help: "Check every row and report, write nothing") var dryRun: Bool
+        @Option(name: "village", help: "Kelurahan (code or name) for rows that have none") var village: String?
+        @Option(name: "rt", help: "RT for rows that have none, e.g. 003") var rt: String?
+        @Option(name: "rw", help: "RW for rows that have none, e.g. 005") var rw: String?
         init() {}
     }
 
@@ -30,7 +33,9 @@ struct ImportProposalsCommand: AsyncCommand {
             throw CommandFailure("no program with code \(code)")
         }
         let file = try TabularFile.read(path: signature.file, sheet: signature.sheet)
-        let result = try await ProposalImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
+        var importer = ProposalImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
+        importer.defaults = ImportDefaults(village: signature.village, rt: signature.rt, rw: signature.rw)
+        let result = try await importer
             .run(file, program: program, fileName: URL(fileURLWithPath: signature.file).lastPathComponent, actor: nil,
                  by: .cli("import proposals"), dryRun: signature.dryRun,
                  progress: TerminalProgress.reporter())

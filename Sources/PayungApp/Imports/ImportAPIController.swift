@@ -14,6 +14,9 @@ struct ImportAPIController {
         .init(name: "dryRun", description: "true: check every row and report, write nothing", schema: Schema.boolean),
         .init(name: "sheet", description: "XLSX sheet to read (default: the first)", schema: Schema.string()),
         .init(name: "fileName", description: "Name recorded with the import run", schema: Schema.string()),
+        .init(name: "village", description: "Kelurahan (code or name within the Pemda) for rows that have none", schema: Schema.string()),
+        .init(name: "rt", description: "RT for rows that have none (3 = 003)", schema: Schema.string()),
+        .init(name: "rw", description: "RW for rows that have none", schema: Schema.string()),
     ]
     static let exportQuery: [APIOperation.QueryParameter] = [
         .init(name: "format", description: "xlsx (default) or csv", schema: Schema.string(values: ["xlsx", "csv"])),
@@ -50,7 +53,9 @@ struct ImportAPIController {
             let actor = try req.requireActor(allowedTo: .importExport)
             let program = try await Self.program(req, actor: actor, for: .importExport)
             let file = try Self.file(req)
-            let result = try await ProposalImporter(db: req.db, now: req.application.clock.now(), today: req.today)
+            var importer = ProposalImporter(db: req.db, now: req.application.clock.now(), today: req.today)
+            importer.defaults = try Self.defaults(req)
+            let result = try await importer
                 .run(file, program: program, fileName: Self.fileName(req), actor: actor, by: req.auditActor, dryRun: Self.dryRun(req))
             return ImportResultDTO(result)
         }
@@ -95,6 +100,16 @@ struct ImportAPIController {
             throw AppError.invalid("file_missing", "Kirim berkas XLSX atau CSV sebagai isi permintaan.")
         }
         return try TabularFile.read(data: Data(buffer: body), fileName: fileName(req), sheet: try? req.query.get(String.self, at: "sheet"))
+    }
+
+    /// `?village=&rt=&rw=`: what the file says once for all its rows.
+    static func defaults(_ req: Request) throws -> ImportDefaults {
+        func text(_ key: String, max: Int) throws -> String? {
+            guard let value = req.query[String.self, at: key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            guard value.count <= max else { throw AppError.invalid("text_too_long", "Parameter \"\(key)\" terlalu panjang (maksimal \(max)).") }
+            return value
+        }
+        return ImportDefaults(village: try text("village", max: 80), rt: try text("rt", max: 5), rw: try text("rw", max: 5))
     }
 
     private static func fileName(_ req: Request) -> String {

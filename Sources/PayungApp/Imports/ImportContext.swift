@@ -49,6 +49,9 @@ struct ImportContext {
             context.occupations[ImportField.normalise(o.name)] = o.id!
             context.occupationNames[o.id!] = o.name
         }
+        for (alias, code) in try await OccupationAliasQueries(db: db).all() where context.occupations[alias] == nil {
+            context.occupations[alias] = code
+        }
         for p in try await ProgramModel.query(on: db).all() { context.programNames[p.id!] = p.name }
         // One query finds which NIKs of the file the table holds at all; only
         // those are loaded whole, 5,000 per query (under SQLite's 32,766 and
@@ -118,6 +121,14 @@ struct ImportContext {
             out += "\""
         }
         return out + "]"
+    }
+
+    /// The catalogue name closest to an occupation nobody knows ("kuli
+    /// banguna" -> "Buruh bangunan"), for a "did you mean" message.
+    func occupationSuggestion(for text: String) -> String? {
+        let key = ImportField.normalise(text)
+        guard let nearest = NearestName.nearest(to: key, among: Array(occupations.keys)), let code = occupations[nearest] else { return nil }
+        return occupationNames[code]
     }
 
     /// A village from a code or, within the Pemda, a name.

@@ -21,6 +21,8 @@ struct ImportController {
         let kinds: [ProposalWebController.Option]
         /// The latest applied imports the user may see.
         let runs: [Run]
+        /// Village names of the user's Pemdas, offered for the file-level kelurahan.
+        var villages: [String] = []
         var error: String? = nil
 
         struct Run: Encodable {
@@ -40,11 +42,17 @@ struct ImportController {
         let actor = try req.requireActor(allowedTo: .importExport)
         let programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
             .filter { ProgramAPIController.visible($0, to: actor) }
+        var villages: [String] = []
+        for pemda in AccessPolicy.pemdas(of: actor, for: .importExport) {
+            for district in try await RegionQueries(db: req.db).children(of: pemda) {
+                villages += try await RegionQueries(db: req.db).children(of: RegionCode(district.id!)!).map(\.name)
+            }
+        }
         return try await req.view.render("imports/form", FormContext(
             page: PageContext(title: "Impor", request: req),
             programs: programs.map { .init(value: $0.id!.uuidString, label: $0.labelWithPhase(today: req.today)) },
             kinds: ImportJob.Kind.allCases.map { .init(value: $0.rawValue, label: $0.indonesianName) },
-            runs: try await Self.recentRuns(actor: actor, programs: programs, on: req.db)))
+            runs: try await Self.recentRuns(actor: actor, programs: programs, on: req.db), villages: villages.sorted()))
     }
 
     /// The last 20 applied imports: into programs the user may see, and the
@@ -70,6 +78,10 @@ struct ImportController {
         let kind: String
         var programID: UUID?
         var pemda: String?
+        /// What the file says once for all rows (an RT sheet's title).
+        var village: String?
+        var rt: String?
+        var rw: String?
         let file: File
         var dryRun: String?
     }
@@ -88,7 +100,8 @@ struct ImportController {
             throw AppError(code: "upload_failed", message: "Berkas tidak dapat disimpan sementara.", kind: .invalidInput)
         }
         let job = ImportJob(id: UUID(), ownerID: actor.userID, kind: kind, programID: form.programID, fileName: form.file.filename,
-                            path: path, dryRun: kind == .bpjsActive ? false : form.dryRun == "1", pemda: pemda)
+                            path: path, dryRun: kind == .bpjsActive ? false : form.dryRun == "1", pemda: pemda,
+                            defaults: ImportDefaults(village: form.village?.nilIfBlank, rt: form.rt?.nilIfBlank, rw: form.rw?.nilIfBlank))
         req.application.importJobs.start(job, app: req.application, actor: actor, auditActor: req.auditActor)
         try await Task.sleep(for: .milliseconds(300))
         return req.redirect(to: WebPath.importJob(job.id).path)
@@ -155,7 +168,7 @@ struct ImportController {
         var job = try await job(req)
         guard job.state != .running else { return req.redirect(to: WebPath.importJob(job.id).path) }
         var next = ImportJob(id: UUID(), ownerID: job.ownerID, kind: job.kind, programID: job.programID, fileName: job.fileName,
-                             path: job.path, dryRun: job.dryRun, explicit: job.explicit, pemda: job.pemda)
+                             path: job.path, dryRun: job.dryRun, explicit: job.explicit, pemda: job.pemda, defaults: job.defaults)
         change(&next)
         job = next
         req.application.importJobs.start(job, app: req.application, actor: actor, auditActor: req.auditActor)

@@ -30,6 +30,8 @@ struct ImportJob: Sendable {
     var explicit: [String: ImportField] = [:]
     /// The Pemda whose registry a roster goes to (registry imports only).
     var pemda: RegionCode? = nil
+    /// Kelurahan, RT/RW and occupation mappings for rows that have none.
+    var defaults = ImportDefaults()
     var state: State = .running
     var done = 0
     var total = 0
@@ -67,7 +69,9 @@ actor ImportJobs {
                     guard let programID = job.programID, let program = try await ProgramModel.find(programID, on: app.db) else {
                         throw ImportError.programNotFound("?")
                     }
-                    result = try await ProposalImporter(db: app.db, now: now, today: today)
+                    var importer = ProposalImporter(db: app.db, now: now, today: today)
+                    importer.defaults = job.defaults
+                    result = try await importer
                         .run(file, program: program, fileName: job.fileName, actor: actor, by: auditActor, dryRun: job.dryRun, explicit: job.explicit, progress: progress)
                 case .registry:
                     guard let pemda = job.pemda else { throw AccessError.forbidden }

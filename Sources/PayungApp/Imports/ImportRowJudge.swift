@@ -1,6 +1,17 @@
 import Foundation
 import PayungCore
 
+/// What a file says once for all its rows: an RT sheet names its kelurahan
+/// and RT in the title, not in every row. Used where a row has none.
+struct ImportDefaults: Sendable, Equatable {
+    /// Kelurahan by code or, within the Pemda, by name.
+    var village: String? = nil
+    var rt: String? = nil
+    var rw: String? = nil
+    /// Occupation as written in the file -> catalogue code (the mapping step).
+    var occupations: [String: String] = [:]
+}
+
 /// Judges the rows of a proposal import, each on its own with the same
 /// entry checks as the form, and turns the valid ones into what the writer
 /// needs. Pure computation over an `ImportContext` loaded beforehand, so the
@@ -13,6 +24,7 @@ struct ImportRowJudge: Sendable {
     let programID: UUID
     let actor: Actor?
     let today: CalendarDate
+    var defaults = ImportDefaults()
     /// Column of each field (by `ImportField.allCases` position), looked up once.
     private let columns: [Int?]
 
@@ -72,7 +84,7 @@ struct ImportRowJudge: Sendable {
         if let c = columns[ImportField.nik.position], row.numeric.contains(c), nikText.count == 16, nikText.hasSuffix("0") {
             return .refused(rejection(.nik, NIKImportCheck.storedAsNumber.code, NIKImportCheck.storedAsNumber.message))
         }
-        let villageText = cell(row, .village)
+        let villageText = cell(row, .village).nilIfBlank ?? defaults.village ?? ""
         let resolved = caches.villages[villageText] ?? context.village(villageText)
         caches.villages[villageText] = resolved
         let (village, villageProblem) = resolved
@@ -80,14 +92,21 @@ struct ImportRowJudge: Sendable {
         let occupationText = cell(row, .occupation)
         var occupation: String?
         if !occupationText.isEmpty {
-            occupation = caches.occupations[occupationText] ?? context.occupations[ImportField.normalise(occupationText)] ?? occupationText
-            caches.occupations[occupationText] = occupation
+            occupation = caches.occupations[occupationText] ?? defaults.occupations[occupationText]
+                ?? context.occupations[ImportField.normalise(occupationText)]
+            guard let known = occupation else {
+                let suggestion = context.occupationSuggestion(for: occupationText).map { " Maksud Anda \"\($0)\"?" } ?? ""
+                return .refused(rejection(.occupation, "occupation_unknown",
+                                          "Jenis pekerjaan \"\(occupationText.prefix(60))\" tidak dikenal.\(suggestion) Pilih padanannya di langkah pemetaan atau tambahkan sebagai nama lain di katalog."))
+            }
+            caches.occupations[occupationText] = known
         }
+        let sexText = cell(row, .sex)
         let heirName = cell(row, .heirName)
         var input = ProposalInput(
             programID: programID, nik: nikText, name: cell(row, .name), kk: cell(row, .kk).nilIfBlank,
-            birthPlace: cell(row, .birthPlace).nilIfBlank, village: village?.dotted ?? "", rt: cell(row, .rt).nilIfBlank,
-            rw: cell(row, .rw).nilIfBlank, street: cell(row, .street).nilIfBlank, phone: cell(row, .phone).nilIfBlank,
+            birthPlace: cell(row, .birthPlace).nilIfBlank, village: village?.dotted ?? "", rt: cell(row, .rt).nilIfBlank ?? defaults.rt,
+            rw: cell(row, .rw).nilIfBlank ?? defaults.rw, street: cell(row, .street).nilIfBlank, phone: cell(row, .phone).nilIfBlank,
             occupation: occupation, monthlyIncome: Rupiah(parsing: cell(row, .monthlyIncome)).map(\.amount),
             disability: cell(row, .disability).nilIfBlank, welfareDecile: Int(cell(row, .welfareDecile)),
             heirs: heirName.isEmpty ? [] : [HeirInput(name: heirName, relation: cell(row, .heirRelation).nilIfBlank ?? "lainnya",
@@ -115,6 +134,10 @@ struct ImportRowJudge: Sendable {
         if let error = issues.first(where: { $0.severity == .error }) {
             let field = ImportField(rawValue: error.field) ?? (error.field == "heirs" ? .heirName : .nik)
             outcome = .refused(rejection(field, error.code, error.message))
+        } else if !sexText.isEmpty, Sex(written: sexText) == nil {
+            outcome = .refused(rejection(.sex, "sex_invalid", "Jenis kelamin \"\(sexText.prefix(20))\" tidak terbaca: tulis L atau P (Laki-laki/Perempuan)."))
+        } else if let sex = Sex(written: sexText), let nik, sex != nik.sex {
+            outcome = .refused(rejection(.sex, "sex_mismatch", "Jenis kelamin \(sex.indonesianName) tidak sama dengan NIK (\(nik.sex.indonesianName))."))
         } else if let birth = SpreadsheetValue.date(cell(row, .birthDate)), let nik, birth != nik.birthDate {
             outcome = .refused(rejection(.birthDate, "birth_date_mismatch",
                                          "Tanggal lahir \(birth.indonesian) tidak sama dengan tanggal di NIK (\(nik.birthDate.indonesian))."))

@@ -10,6 +10,8 @@ struct ProposalImporter {
     let db: any Database
     let now: Date
     let today: CalendarDate
+    /// Kelurahan, RT/RW and occupation mappings the whole file shares.
+    var defaults = ImportDefaults()
 
     /// A valid row ready to write.
     struct Planned: Sendable {
@@ -43,7 +45,8 @@ struct ProposalImporter {
         let context = try await ImportContext.load(db: db, pemda: rules.regency, niks: niks)
         let loaded = Date()
 
-        let judge = ImportRowJudge(mapping: mapping, context: context, rules: rules, programID: program.id!, actor: actor, today: today)
+        var judge = ImportRowJudge(mapping: mapping, context: context, rules: rules, programID: program.id!, actor: actor, today: today)
+        judge.defaults = defaults
         let verdicts = await judge.judgeAll(rows, progress: progress)
         var result = ImportResult(mapping: mapping, dryRun: dryRun)
         result.summary.rows = rows.count

@@ -10,3 +10,17 @@ public enum Sex: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+extension Sex {
+    /// Sex as people write it in a sheet: `L`/`P`, `Laki-laki`, `Perempuan`,
+    /// `Pria`, `Wanita`, `LK`/`PR`, in any case, with spaces or dashes; nil
+    /// for anything else.
+    public init?(written: String) {
+        let key = written.lowercased().filter { $0.isLetter }
+        switch key {
+        case "l", "lk", "lakilaki", "laki", "pria", "male", "m": self = .male
+        case "p", "pr", "perempuan", "wanita", "female", "f", "w": self = .female
+        default: return nil
+        }
+    }
+}

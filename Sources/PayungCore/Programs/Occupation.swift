@@ -68,3 +68,36 @@ public enum OccupationCatalogue {
         .init(code: "domestic_worker", name: "Pekerja rumah tangga", description: "Asisten rumah tangga", risk: .low),
     ]
 }
+
+extension OccupationCatalogue {
+    /// Names people write for catalogue entries, from the program reports
+    /// and the sheets RT heads send (*kuli bangunan*, *marbot mushola*,
+    /// *tukang parkir*...). Matched ignoring case, spacing and punctuation.
+    /// Admins add more (an import's mapping step can save one).
+    public static let seedAliases: [String: [String]] = [
+        "construction_labourer": ["Kuli bangunan", "Tukang bangunan", "Buruh proyek", "Kuli proyek"],
+        "marbot": ["Marbot masjid", "Marbot mushola", "Marbot musholla", "Marbot musala", "Penjaga masjid", "Takmir masjid"],
+        "parking_attendant": ["Tukang parkir", "Jukir", "Juru parkir liar"],
+        "angkot_driver": ["Sopir angkot", "Supir angkot", "Sopir angkutan kota"],
+        "ojek_pangkalan": ["Tukang ojek", "Ojek", "Ojek pengkolan", "Ojek konvensional"],
+        "ojek_online": ["Ojol", "Driver ojol", "Ojek daring", "Driver online"],
+        "daily_labourer": ["Buruh harian", "Buruh lepas", "Buruh serabutan", "Serabutan"],
+        "becak_driver": ["Becak", "Penarik becak", "Abang becak", "Pengayuh becak"],
+        "street_hawker": ["Asongan", "Pengasong"],
+        "porter": ["Kuli angkut", "Buruh angkut", "Kuli pasar", "Buruh gendong", "Porter"],
+        "blind_masseur": ["Pijat tunanetra", "Tukang pijat", "Pemijat tunanetra"],
+        "gravedigger": ["Penggali makam", "Tukang gali kubur"],
+        "garbage_collector": ["Tukang sampah", "Pengangkut sampah", "Petugas kebersihan"],
+        "tyre_repairer": ["Tambal ban"],
+        "waste_picker": ["Pengepul barang bekas", "Pemulung sampah"],
+        "itinerant_trader": ["Bakul keliling", "Penjual keliling"],
+        "motorbike_mechanic": ["Montir", "Tukang bengkel", "Bengkel motor"],
+        "batik_labourer": ["Pembatik", "Pekerja batik", "Tukang batik"],
+        "fisher": ["Nelayan"],
+        "farm_labourer": ["Petani penggarap", "Buruh sawah"],
+        "domestic_worker": ["PRT", "ART", "Asisten rumah tangga"],
+        "traffic_volunteer": ["Pak ogah", "Supeltas", "Relawan lalu lintas"],
+        "micro_business": ["UMKM", "Usaha mikro", "Pedagang kecil"],
+    ]
+}
+
