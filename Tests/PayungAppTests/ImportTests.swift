@@ -22,7 +22,7 @@ struct ImportTests {
             #expect(dry.summary.headerLine == 3 && dry.summary.rows == 6 && dry.summary.inserted == 1)
             #expect(try await WorkerModel.query(on: app.db).count() == 0, "a dry run writes nothing")
             let first = try await importer(app).run(file, program: program, actor: nil, by: .cli("test"), dryRun: false)
-            #expect(first.rejections.map(\.code) == ["nik_stored_as_number", "nik_scientific_notation", "occupation_not_eligible",
+            #expect(first.rejections.map(\.code) == ["nik_stored_as_number", "nik_scientific_notation", "occupation_unknown",
                                                      "duplicate_in_file", "birth_date_mismatch"])
             #expect(first.rejections.map(\.line) == [5, 6, 7, 8, 9])
             #expect(first.rejections[2].column == "Jenis Pekerjaan")
@@ -49,7 +49,7 @@ struct ImportTests {
             let semicolon = try await importer(app).run(try TabularFile.read(path: Fixtures.directory + "proposals-libreoffice-semicolon.csv"),
                                                        program: program, actor: nil, by: .cli("test"), dryRun: false)
             #expect(semicolon.summary.inserted == 2)
-            #expect(semicolon.rejections.map(\.code) == ["nik_scientific_notation", "occupation_not_eligible", "duplicate_in_file", "birth_date_mismatch"])
+            #expect(semicolon.rejections.map(\.code) == ["nik_scientific_notation", "occupation_unknown", "duplicate_in_file", "birth_date_mismatch"])
             let budi = try #require(try await WorkerModel.query(on: app.db).filter(\.$nik == "3375011203900002").first())
             #expect(budi.occupationCode == "becak_driver" && budi.villageCode == "33.75.01.1002", "village by name, occupation by code")
             let latin1 = try await importer(app).run(try TabularFile.read(path: Fixtures.directory + "proposals-windows1252.csv"),

@@ -64,3 +64,39 @@ struct RTSheetImportTests {
         #expect(NearestName.nearest(to: "nelayan", among: ["kulibangunan"]) == nil)
     }
 }
+
+@Suite("The occupation mapping step of a web import")
+struct OccupationMappingWebTests {
+    @Test("an unknown occupation is mapped once for the file, and can be saved as a name for next time",
+          arguments: TestDatabase.available)
+    func mappingStep(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let program = try await app.makeProgram(occupations: ["construction_labourer", "parking_attendant", "becak_driver"])
+            try await app.makeUser("op.pekalongan", .operator, "33.75")
+            let op = try await BrowserSession.login(app, "op.pekalongan")
+            let web = ImportWebTests()
+            let sheet = "NIK,Nama,Jenis Kelamin,Pekerjaan\n\(testNIK(serial: 95)),Siti,P,Buruh Proyek Jalan\n\(testNIK(serial: 96)),Sri,P,buruh proyek jalan\n"
+            var headers = op.headers
+            headers.add(name: .contentType, value: "multipart/form-data; boundary=payungimport")
+            var location = ""
+            try await app.testing().test(.POST, "/impor", headers: headers, body: web.multipart(
+                ["_csrf": op.csrf, "kind": "proposals", "programID": program.id!.uuidString, "dryRun": "1", "village": "Medono",
+                 "rt": "3", "rw": "5"], file: Data(sheet.utf8), name: "rt03.csv")) { res in
+                location = res.headers.first(name: .location) ?? ""
+            }
+            let preview = try await web.finished(app, op, location)
+            #expect(preview.contains("Padankan jenis pekerjaan") && preview.contains("Buruh Proyek Jalan"))
+            var mapped = ""
+            try await app.testing().test(.POST, location + "/pekerjaan", headers: op.headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": op.csrf, "occ_0": "construction_labourer", "alias_0": "1",
+                                        "occ_1": "construction_labourer"], as: .urlEncodedForm)
+            }) { res in mapped = res.headers.first(name: .location) ?? "" }
+            let again = try await web.finished(app, op, mapped)
+            #expect(!again.contains("Padankan jenis pekerjaan"))
+            #expect(again.contains("Simpan 2 baru"), "\(again)")
+            // Saved as a name: the next file needs no mapping.
+            #expect(try await OccupationAliasQueries(db: app.db).all()[ImportField.normalise("Buruh Proyek Jalan")] == "construction_labourer")
+        }
+    }
+}

@@ -12,6 +12,7 @@ struct ImportController {
         web.get(WebPath.imports.components + [":id"], use: show)
         web.post(WebPath.imports.components + [":id", "terapkan"], use: apply)
         web.post(WebPath.imports.components + [":id", "pemetaan"], use: remap)
+        web.post(WebPath.imports.components + [":id", "pekerjaan"], use: mapOccupations)
         web.get(WebPath.imports.components + [":id", "laporan.xlsx"], use: report)
     }
 
@@ -126,6 +127,10 @@ struct ImportController {
         /// The first 200 people the import changes, field by field.
         let changes: [ImportRecordChange]
         let moreChanges: Int
+        /// The occupation mapping step: values that match nothing, the program's occupations.
+        var unknownOccupations: [String] = []
+        var occupationOptions: [ProposalWebController.Option] = []
+        var canSaveAlias = false
         let error: String?
         let needsMapping: Bool
         let headers: [String]
@@ -133,7 +138,7 @@ struct ImportController {
         let canApply: Bool
     }
 
-    private func job(_ req: Request) async throws -> ImportJob {
+    func job(_ req: Request) async throws -> ImportJob {
         let actor = try req.requireActor(allowedTo: .importExport)
         let id = try req.uuidParameter("id", thing: "Impor")
         guard let job = await req.application.importJobs.get(id), job.ownerID == actor.userID else { throw AppError.notFound("Impor") }
@@ -156,14 +161,20 @@ struct ImportController {
             changes: Array((job.result?.changes ?? []).prefix(200)), moreChanges: max(0, (job.result?.changes.count ?? 0) - 200), error: job.error?.message, needsMapping: needsMapping,
             headers: headers, fields: ImportField.allCases.map { .init(value: $0.rawValue, label: $0.indonesianHeader) },
             canApply: job.state == .done && job.dryRun)
-        let response = try await req.view.render("imports/job", context).encodeResponse(for: req)
+        var withMapping = context
+        if let unknown = job.result?.unknownOccupations, !unknown.isEmpty {
+            withMapping.unknownOccupations = unknown
+            withMapping.occupationOptions = try await Self.occupationOptions(programID: job.programID, on: req.db)
+            withMapping.canSaveAlias = AccessPolicy.mayAnywhere(try req.requireActor(), .manageSettings)
+        }
+        let response = try await req.view.render("imports/job", withMapping).encodeResponse(for: req)
         if job.state == .running { response.headers.replaceOrAdd(name: "Refresh", value: "2") }
         // A job refused for its file answers with that refusal's status (422), as the API does.
         if job.state == .failed, let status = job.error?.status, (400..<500).contains(status.code) { response.status = status }
         return response
     }
 
-    private func rerun(_ req: Request, _ change: (inout ImportJob) -> Void) async throws -> Response {
+    func rerun(_ req: Request, _ change: (inout ImportJob) -> Void) async throws -> Response {
         let actor = try req.requireActor(allowedTo: .importExport)
         var job = try await job(req)
         guard job.state != .running else { return req.redirect(to: WebPath.importJob(job.id).path) }

@@ -59,6 +59,8 @@ struct ImportResult: Sendable {
     var headers: [String]
     /// Every stored person the import changes, with each changed field.
     var changes: [ImportRecordChange] = []
+    /// Occupations as written in the file that match nothing (for the mapping step).
+    var unknownOccupations: [String] = []
 
     /// An empty result for a file read with `mapping`.
     init(mapping: ColumnMapping, dryRun: Bool) {

@@ -75,6 +75,10 @@ struct ProposalImporter {
         }
         progress?(rows.count, rows.count)
         result.summary.rejected = result.rejections.count
+        if let column = mapping.column(of: .occupation) {
+            let unknown = result.rejections.filter { $0.code == "occupation_unknown" && column < $0.cells.count }.map { $0.cells[column].trimmedQuickly }
+            result.unknownOccupations = Array(Set(unknown)).sorted().prefix(200).map { $0 }
+        }
         for p in planned {
             if let existing = p.existing {
                 let changes = PersonRecordMerge.merge(p.worker.fields, into: existing.fields, from: .proposalImport).changes
