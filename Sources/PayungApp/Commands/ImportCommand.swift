@@ -7,7 +7,38 @@ import Vapor
 /// `payung import registry FILE`.
 struct ImportCommand: AsyncCommandGroup {
     var help: String { "Imports spreadsheets (CSV or XLSX)" }
-    var commands: [String: any AnyAsyncCommand] { ["proposals": ImportProposalsCommand(), "registry": ImportRegistryCommand()] }
+    var commands: [String: any AnyAsyncCommand] {
+        ["proposals": ImportProposalsCommand(), "registry": ImportRegistryCommand(), "history": ImportHistoryCommand()]
+    }
+}
+
+/// `payung import history FILE --program CODE`: a past program's participants
+/// (NIK, name, KPJ, start and end dates, kelurahan) without the workflow.
+struct ImportHistoryCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "CSV or XLSX with NIK, name, KPJ, start date, kelurahan (end date optional)") var file: String
+        @Option(name: "program", help: "Program code, e.g. pkl-bb-2022") var program: String?
+        @Option(name: "sheet", help: "XLSX sheet name") var sheet: String?
+        @Option(name: "report", help: "Write rejected rows to this XLSX") var report: String?
+        @Flag(name: "dry-run", help: "Check every row and report, write nothing") var dryRun: Bool
+        init() {}
+    }
+
+    var help: String { "Loads a past program's participants as history (no proposal workflow)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let code = signature.program else { throw CommandFailure("--program CODE is required") }
+        let app = context.application
+        try await app.autoMigrate()
+        guard let program = try await ProgramModel.query(on: app.db).filter(\.$code == code).first() else {
+            throw CommandFailure("no program with code \(code)")
+        }
+        let file = try TabularFile.read(path: signature.file, sheet: signature.sheet)
+        let result = try await HistoryImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
+            .run(file, program: program, fileName: URL(fileURLWithPath: signature.file).lastPathComponent, by: .cli("import history"),
+                 dryRun: signature.dryRun)
+        try ImportOutput.print(result, report: signature.report, console: context.console)
+    }
 }
 
 struct ImportProposalsCommand: AsyncCommand {

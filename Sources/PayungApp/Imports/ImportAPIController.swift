@@ -35,6 +35,10 @@ struct ImportAPIController {
         method: .POST, path: "/api/v1/programs/{id}/bpjs-results", operationID: "importBPJSResults",
         summary: "Import BPJS's answer to a registration batch: KPJ and start date, or the refusal reason",
         tag: "Import", query: importQuery, response: "ImportResult", errors: [403, 404, 413], spreadsheetBody: true)
+    static let history = APIOperation(
+        method: .POST, path: "/api/v1/programs/{id}/history", operationID: "importHistory",
+        summary: "Load a past program's participants (NIK, name, KPJ, start and end dates, kelurahan) without the proposal workflow; settings managers only, audited as history",
+        tag: "Import", query: importQuery, response: "ImportResult", errors: [403, 404, 413], spreadsheetBody: true)
     static let exportProposals = APIOperation(
         method: .GET, path: "/api/v1/programs/{id}/export", operationID: "exportProposals",
         summary: "The proposal list of a program as XLSX or CSV (NIK masked unless the caller may export personal data)",
@@ -65,6 +69,14 @@ struct ImportAPIController {
             let file = try Self.file(req)
             let result = try await RegistryImporter(db: req.db, now: req.application.clock.now(), today: req.today)
                 .run(file, pemda: pemda, fileName: Self.fileName(req), dryRun: Self.dryRun(req), by: req.auditActor)
+            return ImportResultDTO(result)
+        }
+        api.on(Self.history) { req in
+            let actor = try req.requireActor(allowedTo: .manageSettings)
+            let program = try await Self.program(req, actor: actor, for: .manageSettings)
+            let file = try Self.file(req)
+            let result = try await HistoryImporter(db: req.db, now: req.application.clock.now(), today: req.today)
+                .run(file, program: program, fileName: Self.fileName(req), by: req.auditActor, dryRun: Self.dryRun(req))
             return ImportResultDTO(result)
         }
         api.on(Self.bpjsResults) { req in

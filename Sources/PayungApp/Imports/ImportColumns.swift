@@ -6,6 +6,7 @@ enum ImportField: String, CaseIterable, Sendable, Codable {
     case nik, name, kk, birthPlace, birthDate, sex, village, rt, rw, street, phone, occupation
     case monthlyIncome, disability, welfareDecile, heirName, heirRelation, heirPhone
     case kpj, startDate, rejection, segment, proposalID
+    case endDate
 
     /// The column name used in exports and templates.
     var indonesianHeader: String {
@@ -33,6 +34,7 @@ enum ImportField: String, CaseIterable, Sendable, Codable {
         case .rejection: "Alasan Ditolak"
         case .segment: "Segmen"
         case .proposalID: "ID Usulan"
+        case .endDate: "Tanggal Berakhir"
         }
     }
 
@@ -60,6 +62,7 @@ enum ImportField: String, CaseIterable, Sendable, Codable {
             .rejection: ["alasanditolak", "alasan", "keterangan", "rejection", "reason"],
             .segment: ["segmen", "segment", "kodesegmen"],
             .proposalID: ["idusulan", "proposalid", "id"],
+            .endDate: ["tanggalberakhir", "tanggalselesai", "akhirkepesertaan", "berakhir", "selesai", "enddate", "tmtberakhir"],
         ]
         var out: [String: ImportField] = [:]
         for (field, names) in table { for name in names { out[name] = field } }

@@ -91,6 +91,10 @@ struct ImportController {
         let actor = try req.requireActor(allowedTo: .importExport)
         let form = try req.content.decodeBounded(UploadForm.self)
         guard let kind = ImportJob.Kind(rawValue: form.kind) else { throw AppError.invalid("import_kind_invalid", "Pilih jenis impor.") }
+        if kind == .history {
+            guard let id = form.programID, let program = try await ProgramModel.find(id, on: req.db),
+                  AccessPolicy.may(actor, .manageSettings, in: RegionCode(program.regencyCode)!) else { throw AccessError.forbidden }
+        }
         if kind == .proposals || kind == .bpjsResult {
             guard let id = form.programID, let program = try await ProgramModel.find(id, on: req.db),
                   AccessPolicy.may(actor, .importExport, in: RegionCode(program.regencyCode)!) else { throw AppError.notFound("Program") }

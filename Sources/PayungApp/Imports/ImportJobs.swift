@@ -6,7 +6,7 @@ import Vapor
 /// that polls it. Kept in memory by the instance that runs it.
 struct ImportJob: Sendable {
     enum Kind: String, CaseIterable, Sendable {
-        case proposals, registry, bpjsResult = "bpjs_result", bpjsActive = "bpjs_active"
+        case proposals, registry, bpjsResult = "bpjs_result", bpjsActive = "bpjs_active", history
 
         var indonesianName: String {
             switch self {
@@ -14,6 +14,7 @@ struct ImportJob: Sendable {
             case .registry: "Data pekerja (registri)"
             case .bpjsResult: "Hasil pendaftaran dari BPJS"
             case .bpjsActive: "Daftar peserta aktif BPJS"
+            case .history: "Riwayat peserta tahun lalu (admin)"
             }
         }
     }
@@ -81,6 +82,12 @@ actor ImportJobs {
                         throw ImportError.programNotFound("?")
                     }
                     result = try await BPJSResultImport(db: app.db, now: now, today: today).run(file, program: program, fileName: job.fileName, by: auditActor, dryRun: job.dryRun)
+                case .history:
+                    guard let programID = job.programID, let program = try await ProgramModel.find(programID, on: app.db) else {
+                        throw ImportError.programNotFound("?")
+                    }
+                    result = try await HistoryImporter(db: app.db, now: now, today: today)
+                        .run(file, program: program, fileName: job.fileName, by: auditActor, dryRun: job.dryRun)
                 case .bpjsActive:
                     result = try await BPJSActiveImport(db: app.db, now: now, today: today).run(file, fileName: job.fileName, replace: false, by: auditActor)
                 }
