@@ -100,7 +100,7 @@ struct ProposalWebController {
             inbox: try await ProposalAPIController.inbox(for: actor, db: req.db),
             rows: rows,
             statuses: ProposalStatus.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
-            programs: programs.map { Option(value: $0.id!.uuidString, label: $0.name) },
+            programs: programs.map { Option(value: $0.id!.uuidString, label: $0.labelWithPhase(today: req.today)) },
             filter: filter, pager: PagerContext(page, path: WebPath.proposals.path, query: filter),
             canPropose: AccessPolicy.mayAnywhere(actor, .propose), bulkActions: bulkActions, nikSearched: nikSearched))
     }
