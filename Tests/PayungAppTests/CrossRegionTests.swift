@@ -40,12 +40,14 @@ struct CrossRegionTests {
             let before = try await PekalonganSnapshot.take(app, fixture)
             let requests = CrossRegionRequests(fixture: fixture)
             let routes = CrossRegionRequests.routes(app)
-            // Two lanes of intruders at once: the database and the page rendering overlap.
+            // PostgreSQL takes two lanes of intruders at once. SQLite one: concurrent
+            // writes there can answer 500 "database is locked", which is not what this suite is about.
+            let lanes = db == .postgres ? 2 : 1
             let outcome = try await withThrowingTaskGroup(of: CrossRegionRequests.Outcome.self) { group in
-                for lane in 0..<2 {
+                for lane in 0..<lanes {
                     group.addTask {
                         var outcome = CrossRegionRequests.Outcome()
-                        for intruder in fixture.intruders.enumerated().filter({ $0.offset % 2 == lane }).map(\.element) {
+                        for intruder in fixture.intruders.enumerated().filter({ $0.offset % lanes == lane }).map(\.element) {
                             outcome.merge(try await requests.sweep(app, routes, as: intruder))
                         }
                         return outcome
@@ -92,7 +94,7 @@ struct CrossRegionTests {
             for expected in ["GET /api/v1/proposals/:id -> 200: shows \"Siti Aminah\"", "GET /usulan/:id -> 200: shows \"Siti Aminah\"",
                              "GET /usulan/:id/dokumen/:kind -> 200: serves the KTP photo", "GET /impor/:id/laporan.xlsx -> 200: shows \"Tono Sugiarto\"",
                              "GET /api/v1/programs/:id/export -> 200: shows \"Dewi Lestari\"", "GET /api/v1/proposals/:id -> 200: answered 2xx",
-                             "GET /api/v1/inbox -> 200: counts", "GET /api/v1/proposals -> 200: counts 3 proposals"] {
+                             "GET /api/v1/inbox -> 200: counts", "GET /api/v1/proposals -> 200: counts"] {
                 #expect(flagged.contains(expected), "the sweep should flag \(expected) for Pekalongan's own staff; it flagged:\n\(flagged)")
             }
             // The snapshot sees a change the sweep's bodies make when the caller may make it.
@@ -350,48 +352,54 @@ struct CrossRegionRequests {
 
     /// Every request of the sweep for one route.
     func probes(_ method: HTTPMethod, _ path: [PathComponent]) -> [Probe] {
-        var paths: [(uri: String, record: Addressed)] = [("", .nothing)]
+        // Each path, with whose record it names and, for a proposal, the actions that would move it on.
+        var paths: [(uri: String, record: Addressed, actions: [String]?)] = [("", .nothing, nil)]
         var previous = ""
         for component in path {
+            let name: String
             switch component {
             case .constant(let text):
-                paths = paths.map { ($0.uri + "/" + text, $0.record) }
+                paths = paths.map { ($0.uri + "/" + text, $0.record, $0.actions) }
                 previous = text
-            case .parameter(let name):
-                let values = candidates(name, after: previous)
-                paths = paths.flatMap { path in values.map { (path.uri + "/" + $0.value, max(path.record, $0.record)) } }
-            case .anything, .catchall:
-                let values = candidates("", after: previous)
-                paths = paths.flatMap { path in values.map { (path.uri + "/" + $0.value, max(path.record, $0.record)) } }
+                continue
+            case .parameter(let parameter): name = parameter
+            case .anything, .catchall: name = ""
+            }
+            let values = candidates(name, after: previous)
+            paths = paths.flatMap { path in
+                values.map { (path.uri + "/" + $0.value, max(path.record, $0.record), path.actions ?? nextActions($0.value)) }
             }
         }
         let route = Self.key(method, path)
         let api = path.first == .constant("api")
-        // Every workflow action on the proposal routes; one plausible body elsewhere.
-        let actions = path.contains { $0 == .constant("proposals") || $0 == .constant("usulan") } ? Self.actions : ["approve"]
-        var bodies: [(query: String, body: Body)] = []
-        switch method {
-        case .GET: bodies = [("", .none), (readQuery, .none)]
-        case .DELETE: bodies = [(writeQuery, .none)]
-        default:
-            if api {
-                bodies = actions.map { (writeQuery, .json(json(action: $0))) } + [(writeQuery, .csv(csv))]
-            } else {
-                bodies = actions.map { (writeQuery, .form(form(action: $0))) }
+        let proposalRoute = path.contains { $0 == .constant("proposals") || $0 == .constant("usulan") }
+        let endsSession = Self.endsSession(Route(method: method, path: path))
+        // On a proposal, the actions that would move it on; every action on the
+        // other proposal routes (bulk); one plausible body elsewhere.
+        func bodies(_ actions: [String]?, _ record: Addressed) -> [(query: String, body: Body)] {
+            let actions = actions ?? (proposalRoute ? Self.actions : ["approve"])
+            switch method {
+            // Filters matter to lists and downloads, not to a record named in the path.
+            case .GET: return record == .nothing ? [("", .none), (readQuery, .none)] : [("", .none)]
+            case .DELETE: return [(writeQuery, .none)]
+            default:
+                if api { return actions.map { (writeQuery, .json(json(action: $0))) } + [(writeQuery, .csv(csv))] }
+                var bodies: [(query: String, body: Body)] = actions.map { (writeQuery, .form(form(action: $0))) }
                 let documents = path.contains(.constant("dokumen"))
-                for kind in documents ? ["ktp"] : ["registry", "proposals", "bpjs_result"] {
-                    var fields = form(action: "approve")
+                // Every import kind where no record is named (the import page); one elsewhere.
+                for kind in documents ? ["ktp"] : record == .nothing ? ["registry", "proposals", "bpjs_result"] : ["proposals"] {
+                    var fields = form(action: actions[0])
                     fields.removeAll { $0.0 == "kind" }
                     fields.append(("kind", kind))
                     bodies.append((writeQuery, .multipart(fields, file: documents ? png : Data(csv.utf8),
                                                          fileName: documents ? "ktp.png" : "lintas.csv")))
                 }
+                return bodies
             }
         }
-        let endsSession = Self.endsSession(Route(method: method, path: path))
-        if endsSession { bodies = Array(bodies.prefix(1)) }
         return paths.flatMap { path in
-            bodies.map { query, body in
+            let all = bodies(path.actions, path.record)
+            return (endsSession ? Array(all.prefix(1)) : all).map { query, body in
                 Probe(route: route, method: method, uri: (path.uri.isEmpty ? "/" : path.uri) + query, body: body,
                       addresses: path.record, sent: ((path.uri + query) + " " + Self.text(of: body)).lowercased(),
                       endsSession: endsSession)
@@ -405,7 +413,11 @@ struct CrossRegionRequests {
     var sweepNIKs: [String] { [CrossRegionFixture.pekalonganNIKs[0], CrossRegionFixture.pekalonganNIKs[2]] }
 
     /// One body per workflow action, so each transition is tried.
-    static let actions = ["verify", "approve", "register", "reject", "return", "end"]
+    static let actions = ["submit", "verify", "return", "reject", "approve", "register", "activate", "end"]
+
+    func nextActions(_ value: String) -> [String]? {
+        UUID(uuidString: value).flatMap { fixture.nextActions[$0] }
+    }
 
     var readQuery: String {
         let id = fixture.program.id!.uuidString
@@ -645,4 +657,6 @@ struct CrossRegionRequests {
         return problems.map { ("\(probe.route) -> \(reply.status.code): \($0)", example) }
     }
 }
+
+
 

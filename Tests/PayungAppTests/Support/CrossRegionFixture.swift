@@ -26,8 +26,11 @@ struct CrossRegionFixture {
 
     let program: ProgramModel
     let jambiProgram: ProgramModel
-    /// Submitted (with a KTP photo), verified by the kecamatan, approved.
+    /// Submitted (with a KTP photo), verified by the kecamatan (imported),
+    /// approved, returned to the RT head, registered at BPJS.
     let proposalIDs: [UUID]
+    /// The actions that would move each proposal on, by id.
+    let nextActions: [UUID: [String]]
     let workerIDs: [UUID]
     let documentID: UUID
     let documentBytes: [UInt8]
@@ -41,9 +44,11 @@ struct CrossRegionFixture {
     let verifierElsewhere: UserModel
     var intruders: [Intruder]
 
-    static let pekalonganNIKs = [testNIK(serial: 41), testNIK(serial: 52), testNIK(serial: 55), testNIK(serial: 53), testNIK(serial: 54)]
+    static let pekalonganNIKs = [testNIK(serial: 41), testNIK(serial: 52), testNIK(serial: 55), testNIK(serial: 56), testNIK(serial: 57),
+                                 testNIK(serial: 53), testNIK(serial: 54)]
     /// What identifies a Pekalongan person: none of it may reach an intruder.
-    static let personalData = ["Siti Aminah", "Bambang Heru", "Dewi Lestari", "Rudi Hartono", "Rina Wati", "Tono Sugiarto",
+    static let personalData = ["Siti Aminah", "Bambang Heru", "Dewi Lestari", "Rudi Hartono", "Sri Wahyuni", "Agus Salim",
+                               "Rina Wati", "Tono Sugiarto",
                                "Joko Susilo", "081234567890", "Jl. Sirsak"]
     static let usernames: [Role: String] = [
         .rt: "medono.rt", .kelurahan: "medono.kel", .kecamatan: "barat.kec", .operator: "pkl.operator",
@@ -69,12 +74,13 @@ struct CrossRegionFixture {
             users[role] = made.user
             tokens[role] = made.token
         }
-        // Three people proposed by Medono's RT head, at three steps of the workflow.
+        // People proposed by Medono's RT head, at each step of the workflow.
         let rt = users[.rt]!
         let actor = Actor(userID: rt.id!.uuidString, username: rt.username,
                           grants: [try RoleGrant(role: .rt, region: RegionCode("33.75.01.1002")!, rt: "003", rw: "005")])
         var proposals: [ProposalModel] = []
-        for (serial, name, status) in [(41, "Siti Aminah", "submitted"), (55, "Rudi Hartono", "approved")] {
+        for (serial, name, status) in [(41, "Siti Aminah", "submitted"), (55, "Rudi Hartono", "approved"), (56, "Sri Wahyuni", "returned"),
+                                       (57, "Agus Salim", "registered")] {
             var input = proposalInput(program: program, nik: testNIK(serial: serial), name: name)
             input.phone = serial == 41 ? "081234567890" : nil
             input.street = "Jl. Sirsak Gg. 3 No. \(serial)"
@@ -83,6 +89,9 @@ struct CrossRegionFixture {
             let (proposal, _) = try await app.testProposals.propose(input, actor: actor, by: .cli("test"))
             if status != "submitted" {
                 try await app.db.sql.raw("UPDATE proposals SET status = \(bind: status) WHERE id = \(bind: proposal.id!)").run()
+            }
+            if status == "registered" {
+                try await app.db.sql.raw("UPDATE proposals SET kpj = '33750000057', bpjs_start_date = '2027-01-01' WHERE id = \(bind: proposal.id!)").run()
             }
             proposals.append(proposal)
         }
@@ -130,7 +139,10 @@ struct CrossRegionFixture {
         intruders.append(Intruder(label: "anonymous", role: nil, username: nil, pemda: nil, userID: nil, token: nil, browser: BrowserSession()))
 
         return CrossRegionFixture(
-            program: program, jambiProgram: jambiProgram, proposalIDs: proposals.map { $0.id! }, workerIDs: proposals.map(\.workerID),
+            program: program, jambiProgram: jambiProgram, proposalIDs: proposals.map { $0.id! },
+            nextActions: Dictionary(uniqueKeysWithValues: zip(proposals.map { $0.id! }, [["verify", "return", "reject"], ["approve", "return", "reject"],
+                                                                                        ["register", "reject"], ["submit", "reject"], ["activate", "end"]])),
+            workerIDs: proposals.map(\.workerID),
             documentID: doc.id!, documentBytes: documentBytes, importRunID: run.id!, jobID: jobID, users: users, tokens: tokens,
             tokenIDs: tokenIDs, grantIDs: grantIDs, verifierElsewhere: elsewhere.user, intruders: intruders)
     }
