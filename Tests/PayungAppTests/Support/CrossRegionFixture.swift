@@ -194,6 +194,8 @@ struct PekalonganSnapshot: Equatable {
             ("worker_documents", "SELECT * FROM worker_documents WHERE worker_id IN (\(unsafeRaw: workers))"),
             ("programs", "SELECT * FROM programs WHERE id IN (\(unsafeRaw: programs))"),
             ("program_occupations", "SELECT * FROM program_occupations WHERE program_id IN (\(unsafeRaw: programs))"),
+            // The shared catalogue's entries Pekalongan's programs use: what its pages and exports print.
+            ("occupations", "SELECT * FROM occupations WHERE code IN (SELECT occupation_code FROM program_occupations WHERE program_id IN (\(unsafeRaw: programs)))"),
             ("program_region_quotas", "SELECT * FROM program_region_quotas WHERE program_id IN (\(unsafeRaw: programs))"),
             ("proposals", "SELECT * FROM proposals WHERE id IN (\(unsafeRaw: proposals))"),
             ("proposal_events", "SELECT * FROM proposal_events WHERE proposal_id IN (\(unsafeRaw: proposals))"),
