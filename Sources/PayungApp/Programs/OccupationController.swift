@@ -41,6 +41,18 @@ struct OccupationController {
         guard let risk = RiskClass(rawValue: input.risk) else {
             throw AppError.invalid("occupation_risk_invalid", "Tingkat risiko 1 (sangat rendah) sampai 5 (sangat tinggi).")
         }
+        // The catalogue is shared by every Pemda of the deployment: an entry a
+        // program already uses changes only for someone who manages the
+        // settings of every Pemda whose programs use it.
+        if try await OccupationModel.find(code, on: req.db) != nil {
+            let users = try await ProgramOccupationModel.query(on: req.db).filter(\.$occupationCode == code).all().map(\.programID)
+            let regencies = Set(try await ProgramModel.query(on: req.db).filter(\.$id ~~ users).all().compactMap { RegionCode($0.regencyCode) })
+            guard regencies.allSatisfy({ AccessPolicy.may(actor, .manageSettings, in: $0) }) else {
+                throw AppError(code: "occupation_used_elsewhere",
+                               message: "Jenis pekerjaan ini dipakai program Pemda lain; hanya admin yang mengelola semua Pemda tersebut yang dapat mengubahnya. Tambahkan jenis pekerjaan baru bila perlu.",
+                               kind: .forbidden)
+            }
+        }
         return try await req.db.transaction { tx in
             let existing = try await OccupationModel.find(code, on: tx)
             let row = existing ?? OccupationModel()

@@ -32,7 +32,7 @@ public struct BPJSMembership: Sendable, Equatable {
 public enum MembershipError: DomainError, Equatable {
     /// The KPJ is recorded for a different NIK.
     case kpjHeldByAnother
-    /// The person already has this other KPJ.
+    /// The person already has this other KPJ (not told: another Pemda may have registered it).
     case personHasOtherKPJ(String)
 
     public var code: String {
@@ -45,7 +45,7 @@ public enum MembershipError: DomainError, Equatable {
     public var message: String {
         switch self {
         case .kpjHeldByAnother: "Nomor KPJ ini sudah tercatat untuk orang lain. Periksa kembali nomor KPJ dari BPJS."
-        case .personHasOtherKPJ(let kpj): "Orang ini sudah terdaftar di BPJS Ketenagakerjaan dengan KPJ \(kpj); satu orang memakai satu KPJ."
+        case .personHasOtherKPJ: "Orang ini sudah terdaftar di BPJS Ketenagakerjaan dengan nomor KPJ lain; satu orang memakai satu KPJ. Pakai nomor KPJ yang sudah dimilikinya."
         }
     }
 
