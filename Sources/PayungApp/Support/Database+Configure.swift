@@ -35,7 +35,11 @@ extension Application {
         case .sqliteMemory:
             databases.use(.sqlite(.memory, sqlLogLevel: level), as: .sqlite)
         case .postgres(let url):
+            // A burst (fifty RT heads signing in at once, a bulk approval)
+            // waits for a connection instead of failing after the default 10 s
+            // with one connection per event loop.
             databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url),
+                                    maxConnectionsPerEventLoop: 2, connectionPoolTimeout: .seconds(30),
                                     encodingContext: .default, decodingContext: .default,
                                     sqlLogLevel: level), as: .psql)
         }
