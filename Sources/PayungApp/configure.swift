@@ -31,6 +31,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(ActorMiddleware())
     app.middleware.use(CSRFMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
+    // Pages, JSON and CSV travel compressed to phones on poor signal; request
+    // bodies are never decompressed (no gzip bomb through an upload).
+    app.http.server.configuration.responseCompression = .enabledForCompressibleTypes
+    app.http.server.configuration.requestDecompression = .disabled
 
     app.importJobs = ImportJobs()
     app.rateLimiters = RateLimiters()

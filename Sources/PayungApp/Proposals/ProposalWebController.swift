@@ -80,10 +80,13 @@ struct ProposalWebController {
             search: search, page: pageRequest)
         let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ page.items.map(\.workerID)).all()
         let byID = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0) })
+        // Villages by name, as people read them (the code stays in the detail page).
+        let villageNames = Dictionary(uniqueKeysWithValues: try await RegionModel.query(on: req.db)
+            .filter(\.$id ~~ Array(Set(page.items.map(\.villageCode)))).all().map { ($0.id!, $0.name) })
         let rows = page.items.map { p in
             let actions = ProposalWorkflow.available(from: p.statusValue, actor: actor, at: p.location!)
             return Row(id: p.id!.uuidString, name: byID[p.workerID]?.name ?? "?", nik: NIK.mask(byID[p.workerID]?.nik ?? ""),
-                       village: p.villageCode + (p.rt.map { " RT \($0)" } ?? "") + (p.rw.map { "/RW \($0)" } ?? ""),
+                       village: (villageNames[p.villageCode] ?? p.villageCode) + (p.rt.map { ", RT \($0)" } ?? "") + (p.rw.map { "/RW \($0)" } ?? ""),
                        status: p.status, statusName: p.statusValue.indonesianName, actions: actions.map(\.rawValue),
                        canVerify: actions.contains(.verify), canApprove: actions.contains(.approve))
         }
