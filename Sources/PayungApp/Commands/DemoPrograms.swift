@@ -50,6 +50,10 @@ struct DemoPrograms {
         let pekalonganNow = try await continueToToday(p2023, name: "Batik Berlian", codePrefix: "pkl-bb", quota: 2000,
                                                       legalBasis: "Perwal Pekalongan 19/2022", service: service)
         try await propose(into: pekalonganNow, city: "33.75", count: 12, serialBase: 700, actor: actor, path: Self.everyStatus)
+        // The demo RT head (RT 003/RW 005, Medono) finds proposals of his own
+        // RT on his first screen: submitted, returned for correction, a draft, verified.
+        try await propose(into: pekalonganNow, city: "33.75", count: 4, serialBase: 760, actor: actor,
+                          path: [[], [.return], [], [.verify]], at: (RegionCode("33.75.01.1002")!, "003", "005"))
         let jambiNow = try await continueToToday(jambi, name: "Perlindungan Pekerja Rentan Kota Jambi", codePrefix: "jmb-bpu", quota: 3000,
                                                  legalBasis: "APBD Kota Jambi", service: service)
         try await propose(into: jambiNow, city: "15.71", count: 12, serialBase: 800, actor: actor, path: Self.everyStatus)
@@ -96,6 +100,7 @@ struct DemoPrograms {
                     let v = RegionCode(village.id!)!
                     grants.append(try RoleGrant(role: .kelurahan, region: v))
                     for rt in 1...5 { grants.append(try RoleGrant(role: .rt, region: v, rt: String(rt), rw: "001")) }
+                    if v.dotted == "33.75.01.1002" { grants.append(try RoleGrant(role: .rt, region: v, rt: "003", rw: "005")) }
                 }
             }
         }
@@ -103,7 +108,7 @@ struct DemoPrograms {
     }
 
     private func propose(into program: ProgramModel, city: String, count: Int, serialBase: Int, actor: Actor,
-                         path: [[ProposalAction]]) async throws {
+                         path: [[ProposalAction]], at place: (village: RegionCode, rt: String, rw: String)? = nil) async throws {
         var generator = SeededGenerator(seed: UInt64(serialBase))
         let villages = actor.grants.filter { $0.role == .kelurahan && $0.region.isWithin(RegionCode(city)!) }.map(\.region)
         let occupations = try await ProgramOccupationModel.query(on: app.db).filter(\.$programID == program.id!).all().map(\.occupationCode).sorted()
@@ -114,7 +119,7 @@ struct DemoPrograms {
         let today = program.takesNewParticipants(today: realToday) ? realToday : start.advanced(by: -1).firstDay
         let service = ProposalService(db: app.db, now: app.clock.now(), today: today)
         for i in 0..<count {
-            let village = villages[Int(generator.next() % UInt64(villages.count))]
+            let village = place?.village ?? villages[Int(generator.next() % UInt64(villages.count))]
             let female = generator.next() % 2 == 0
             let day = Int(generator.next() % 28) + 1 + (female ? 40 : 0)
             let month = Int(generator.next() % 12) + 1
@@ -124,12 +129,12 @@ struct DemoPrograms {
             let name = Self.givenNames[Int(generator.next() % UInt64(Self.givenNames.count))] + " "
                 + Self.familyNames[Int(generator.next() % UInt64(Self.familyNames.count))]
             var input = ProposalInput(programID: program.id!, nik: nik, name: name, village: village.dotted,
-                                      rt: String(Int(generator.next() % 5) + 1), rw: "001",
+                                      rt: place?.rt ?? String(Int(generator.next() % 5) + 1), rw: place?.rw ?? "001",
                                       occupation: occupations[Int(generator.next() % UInt64(occupations.count))],
                                       monthlyIncome: 1_000_000, welfareDecile: Int(generator.next() % 4) + 1,
                                       heirs: [HeirInput(name: "Ahli waris \(name)", relation: female ? "suami" : "istri")],
                                       submit: true, confirmWarnings: true)
-            if i % 12 == 9 { input.submit = false }
+            if i % 12 == 9 || (place != nil && i == 2) { input.submit = false }
             let (proposal, _) = try await service.propose(input, actor: actor, by: .cli("demo"))
             guard input.submit == true else { continue }
             for action in path[i % path.count] {

@@ -27,12 +27,8 @@ struct ImportHistoryCommand: AsyncCommand {
     var help: String { "Loads a past program's participants as history (no proposal workflow)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let code = signature.program else { throw CommandFailure("--program CODE is required") }
         let app = context.application
-        try await app.autoMigrate()
-        guard let program = try await ProgramModel.query(on: app.db).filter(\.$code == code).first() else {
-            throw CommandFailure("no program with code \(code)")
-        }
+        let program = try await app.program(code: signature.program)
         let file = try TabularFile.read(path: signature.file, sheet: signature.sheet)
         let result = try await HistoryImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
             .run(file, program: program, fileName: URL(fileURLWithPath: signature.file).lastPathComponent, by: .cli("import history"),
@@ -57,12 +53,8 @@ struct ImportProposalsCommand: AsyncCommand {
     var help: String { "Imports proposals into a program: each row checked like the form; valid rows in one transaction" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let code = signature.program else { throw CommandFailure("--program CODE is required") }
         let app = context.application
-        try await app.autoMigrate()
-        guard let program = try await ProgramModel.query(on: app.db).filter(\.$code == code).first() else {
-            throw CommandFailure("no program with code \(code)")
-        }
+        let program = try await app.program(code: signature.program)
         let file = try TabularFile.read(path: signature.file, sheet: signature.sheet)
         var importer = ProposalImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
         importer.defaults = ImportDefaults(village: signature.village, rt: signature.rt, rw: signature.rw)
