@@ -35,4 +35,18 @@ struct ProposalListWordsTests {
             }
         }
     }
+
+    @Test("static files may be cached for a day and revalidated; pages are not")
+    func staticCache() async throws {
+        try await withTestApp(.sqlite) { app in
+            try await app.testing().test(.GET, "/css/payung.css") { res in
+                #expect(res.status == .ok)
+                #expect(res.headers.first(name: .cacheControl) == "public, max-age=86400")
+                #expect(res.headers.first(name: .eTag) != nil)
+            }
+            try await app.testing().test(.GET, "/masuk") { res in
+                #expect(res.headers.first(name: .cacheControl) != "public, max-age=86400")
+            }
+        }
+    }
 }
