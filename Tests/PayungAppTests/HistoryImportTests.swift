@@ -50,4 +50,27 @@ struct HistoryImportTests {
             #expect(again.summary.inserted == 0 && again.summary.unchanged == 2)
         }
     }
+
+    @Test("a running program's history holds quota slots; a sheet beyond the quota is refused whole", arguments: TestDatabase.available)
+    func historyQuota(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let running = try await app.makeProgram(code: "pkl-2026", quota: 1, start: "2026-01", end: "2026-12")
+            let sheet = """
+                NIK,Nama,No KPJ,Tanggal Mulai,Kelurahan
+                \(testNIK(serial: 131)),Siti Aminah,26000000001,01/01/2026,Medono
+                \(testNIK(serial: 132)),Budi Santoso,26000000002,01/02/2026,Medono
+                """
+            let importer = HistoryImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
+            await #expect(throws: ProposalError.quotaExhausted(quota: 1)) {
+                _ = try await importer.run(TabularFile(rows: TabularFile.csvRows(Data(sheet.utf8))), program: running, by: .cli("t"), dryRun: false)
+            }
+            #expect(try await ProposalModel.query(on: app.db).count() == 0)
+            #expect(try await ProgramModel.find(running.id, on: app.db)?.approvedCount == 0)
+            let one = String(sheet.split(separator: "\n").prefix(2).joined(separator: "\n"))
+            _ = try await importer.run(TabularFile(rows: TabularFile.csvRows(Data(one.utf8))), program: running, by: .cli("t"), dryRun: false)
+            #expect(try await ProgramModel.find(running.id, on: app.db)?.approvedCount == 1)
+            #expect(try await ProposalModel.query(on: app.db).first()?.status == "active")
+        }
+    }
 }

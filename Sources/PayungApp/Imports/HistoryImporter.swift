@@ -140,9 +140,10 @@ struct HistoryImporter {
                 proposal.importRunID = runID
                 proposal.importLine = p.line
                 try await proposal.create(on: tx)
-                if !ended {
-                    // A running participation holds its quota slot, as an approval would.
-                    try await tx.sql.raw("UPDATE programs SET approved_count = approved_count + 1 WHERE id = \(bind: program.id!)").run()
+                // A running participation holds its quota slot, as an approval
+                // would; a sheet larger than the quota is refused whole.
+                if !ended, try await !ProposalQueries(db: tx).takeQuotaSlot(programID: program.id!) {
+                    throw ProposalError.quotaExhausted(quota: program.quota)
                 }
             }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(

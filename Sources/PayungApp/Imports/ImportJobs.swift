@@ -14,7 +14,7 @@ struct ImportJob: Sendable {
             case .registry: "Data pekerja (registri)"
             case .bpjsResult: "Hasil pendaftaran dari BPJS"
             case .bpjsActive: "Daftar peserta aktif BPJS"
-            case .history: "Riwayat peserta tahun lalu (admin)"
+            case .history: "Riwayat peserta tahun lalu"
             }
         }
     }
