@@ -59,15 +59,19 @@ struct ProposalQueries {
             """).first(decoding: Count.self)?.n ?? 0
     }
 
-    /// Proposals the actor may read, filtered by program and status, newest
-    /// first, one page at a time. Scope is applied in SQL.
+    /// Proposals the actor may read, filtered by program, status and
+    /// kelurahan (or kecamatan), newest first, one page at a time. Scope is
+    /// applied in SQL: a region filter only narrows it.
     func list(scopes: [AccessScope], programID: UUID?, statuses: [ProposalStatus], search: ProposalSearch?,
-              page: PageRequest) async throws -> Page<ProposalModel> {
+              region: RegionCode? = nil, page: PageRequest) async throws -> Page<ProposalModel> {
         guard !scopes.isEmpty else { return Page(items: [], page: page, total: 0) }
         func query() -> QueryBuilder<ProposalModel> {
             let q = ProposalModel.query(on: db).filter(.sql(unsafeRaw: "(" + Self.scopeCondition(scopes) + ")"))
             if let programID { q.filter(\.$programID == programID) }
             if !statuses.isEmpty { q.filter(\.$status ~~ statuses.map(\.rawValue)) }
+            if let region {
+                q.filter(.sql(embed: "(proposals.village_code = \(bind: region.dotted) OR proposals.village_code LIKE \(bind: region.dotted + ".%"))"))
+            }
             switch search {
             case .fullNIK(let nik)?:
                 q.filter(.sql(embed: "proposals.worker_id IN (SELECT id FROM workers WHERE nik = \(bind: nik))"))

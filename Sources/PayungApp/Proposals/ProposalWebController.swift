@@ -20,16 +20,28 @@ struct ProposalWebController {
 
     // MARK: Queue
 
+    /// One proposal as a row on a desk and a card on a phone.
     struct Row: Encodable {
         let id: String
         let name: String
         let nik: String
         let village: String
+        let neighbourhood: String
         let status: String
         let statusName: String
-        let actions: [String]
-        let canVerify: Bool
-        let canApprove: Bool
+        /// A returned or rejected proposal's reason, for the RT head.
+        let note: String
+        /// The one thing the viewer does next with it.
+        let action: RowAction?
+        let selectable: Bool
+    }
+
+    /// A button (one-click verify or approve, posted from the queue) or a link.
+    struct RowAction: Encodable {
+        let label: String
+        /// Set for a button: the value of `one` ("verify:<id>").
+        var post: String? = nil
+        var href: String? = nil
     }
 
     struct ListContext: Encodable {
@@ -38,12 +50,18 @@ struct ProposalWebController {
         let rows: [Row]
         let statuses: [Option]
         let programs: [Option]
+        let villages: [OptionGroup]
         let filter: [String: String]
         let pager: PagerContext
         let canPropose: Bool
         let bulkActions: [Option]
+        /// The export links carry the list's filters: the sheet is the list.
+        let exportQuery: String
         /// The masked NIK of a "Cari NIK lengkap" search being shown.
         var nikSearched: String? = nil
+        /// What a one-click or bulk action just did, person by person.
+        var outcome: BulkOutcome? = nil
+        var error: String? = nil
     }
 
     struct Option: Encodable {
@@ -51,11 +69,54 @@ struct ProposalWebController {
         let label: String
     }
 
+    struct OptionGroup: Encodable {
+        let label: String
+        let options: [Option]
+    }
+
+    /// The queue's filters, read from the query or from the bulk form's
+    /// hidden fields, so an action leaves the verifier where they were.
+    struct ListFilter {
+        var status: ProposalStatus?
+        var programID: UUID?
+        var village: RegionCode?
+        var search: ProposalSearch?
+        var searchText = ""
+        var page = PageRequest()
+
+        var query: [String: String] {
+            ["status": status?.rawValue ?? "", "program": programID?.uuidString ?? "", "village": village?.dotted ?? "", "q": searchText]
+        }
+
+        init() {}
+
+        init(status: String?, program: String?, village: String?, q: String?, page: PageRequest) throws {
+            self.status = status.flatMap(ProposalStatus.init(rawValue:))
+            if let program, !program.isEmpty {
+                guard let id = UUID(uuidString: program) else {
+                    throw AppError.invalid("query_invalid", "Parameter \"program\" harus berupa ID (UUID).")
+                }
+                programID = id
+            }
+            if let village, !village.isEmpty {
+                guard let code = RegionCode(String(village.prefix(20))) else {
+                    throw AppError.invalid("village_invalid", "Kelurahan yang dipilih tidak dikenal.")
+                }
+                self.village = code
+            }
+            searchText = String((q ?? "").prefix(100))
+            search = try ProposalSearch.parse(searchText)
+            if case .fullNIK = search { throw ProposalSearchError.nikInURL }
+            self.page = page
+        }
+    }
+
     private func list(_ req: Request) async throws -> View {
-        let search = (try? req.query.get(String.self, at: "q")) ?? ""
-        let parsed = try ProposalSearch.parse(search)
-        if case .fullNIK = parsed { throw ProposalSearchError.nikInURL }
-        return try await renderList(req, search: parsed, searchText: search, page: try PageRequest(req))
+        let filter = try ListFilter(status: try? req.query.get(String.self, at: "status"),
+                                    program: try? req.query.get(String.self, at: "program"),
+                                    village: try? req.query.get(String.self, at: "village"),
+                                    q: try? req.query.get(String.self, at: "q"), page: try PageRequest(req))
+        return try await renderList(req, filter: filter)
     }
 
     /// "Cari NIK lengkap": the NIK comes in the form body, never in the URL;
@@ -64,20 +125,21 @@ struct ProposalWebController {
         struct Form: Content { var nik: String? }
         let raw = try req.content.decodeBounded(Form.self).nik ?? ""
         let nik = try NIK(parsing: String(raw.prefix(40)), today: req.today)
-        let view = try await renderList(req, search: .fullNIK(nik.digits), searchText: "", page: PageRequest(), nikSearched: nik.masked)
+        var filter = ListFilter()
+        filter.search = .fullNIK(nik.digits)
+        let view = try await renderList(req, filter: filter, nikSearched: nik.masked)
         try await req.audit.record(AuditEntry(action: "proposal.search_nik", entity: "proposal", note: "NIK \(nik.masked)"),
                                    by: req.auditActor)
         return view
     }
 
-    private func renderList(_ req: Request, search: ProposalSearch?, searchText: String, page pageRequest: PageRequest,
-                            nikSearched: String? = nil) async throws -> View {
+    func renderList(_ req: Request, filter: ListFilter, nikSearched: String? = nil, outcome: BulkOutcome? = nil,
+                    error: String? = nil) async throws -> View {
         let actor = try req.requireActor()
-        let status = (try? req.query.get(String.self, at: "status")).flatMap(ProposalStatus.init(rawValue:))
-        let programID = try req.uuidQuery("program")
+        let scopes = ProposalAPIController.readScopes(actor)
         let page = try await ProposalQueries(db: req.db).list(
-            scopes: ProposalAPIController.readScopes(actor), programID: programID, statuses: status.map { [$0] } ?? [],
-            search: search, page: pageRequest)
+            scopes: scopes, programID: filter.programID, statuses: filter.status.map { [$0] } ?? [],
+            search: filter.search, region: filter.village, page: filter.page)
         let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ page.items.map(\.workerID)).all()
         let byID = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0) })
         // Villages by name, as people read them (the code stays in the detail page).
@@ -85,14 +147,23 @@ struct ProposalWebController {
             .filter(\.$id ~~ Array(Set(page.items.map(\.villageCode)))).all().map { ($0.id!, $0.name) })
         let rows = page.items.map { p in
             let actions = ProposalWorkflow.available(from: p.statusValue, actor: actor, at: p.location!)
-            return Row(id: p.id!.uuidString, name: byID[p.workerID]?.name ?? "?", nik: NIK.mask(byID[p.workerID]?.nik ?? ""),
-                       village: (villageNames[p.villageCode] ?? p.villageCode) + (p.rt.map { ", RT \($0)" } ?? "") + (p.rw.map { "/RW \($0)" } ?? ""),
-                       status: p.status, statusName: p.statusValue.indonesianName, actions: actions.map(\.rawValue),
-                       canVerify: actions.contains(.verify), canApprove: actions.contains(.approve))
+            let id = p.id!.uuidString
+            let action: RowAction? =
+                if actions.contains(.verify) { RowAction(label: "Verifikasi", post: "verify:\(id)") }
+                else if actions.contains(.approve) { RowAction(label: "Setujui", post: "approve:\(id)") }
+                else if actions.contains(.register) { RowAction(label: "Catat KPJ", href: WebPath.proposal(p.id!).path) }
+                else if p.statusValue == .returned || p.statusValue == .draft, actions.contains(.submit) {
+                    RowAction(label: p.statusValue == .draft ? "Lanjutkan" : "Perbaiki", href: WebPath.proposal(p.id!).path + "/ubah")
+                } else { nil }
+            return Row(id: id, name: byID[p.workerID]?.name ?? "?", nik: NIK.mask(byID[p.workerID]?.nik ?? ""),
+                       village: villageNames[p.villageCode] ?? p.villageCode,
+                       neighbourhood: [p.rt.map { "RT \($0)" }, p.rw.map { "RW \($0)" }].compactMap { $0 }.joined(separator: "/"),
+                       status: p.status, statusName: p.statusValue.indonesianName,
+                       note: [.returned, .rejected].contains(p.statusValue) ? (p.lastNote ?? "") : "",
+                       action: action, selectable: actions.contains(.verify) || actions.contains(.approve))
         }
         let programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
             .filter { ProgramAPIController.visible($0, to: actor) }
-        let filter = ["status": status?.rawValue ?? "", "program": programID?.uuidString ?? "", "q": searchText]
         var bulkActions: [Option] = []
         if AccessPolicy.mayAnywhere(actor, .verifyKelurahan) || AccessPolicy.mayAnywhere(actor, .verifyKecamatan) {
             bulkActions.append(Option(value: "verify", label: "Verifikasi yang dipilih"))
@@ -104,17 +175,29 @@ struct ProposalWebController {
             rows: rows,
             statuses: ProposalStatus.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
             programs: programs.map { Option(value: $0.id!.uuidString, label: $0.labelWithPhase(today: req.today)) },
-            filter: filter, pager: PagerContext(page, path: WebPath.proposals.path, query: filter),
-            canPropose: AccessPolicy.mayAnywhere(actor, .propose), bulkActions: bulkActions, nikSearched: nikSearched))
+            villages: try await villageGroups(scopes, req),
+            filter: filter.query, pager: PagerContext(page, path: WebPath.proposals.path, query: filter.query),
+            canPropose: AccessPolicy.mayAnywhere(actor, .propose), bulkActions: bulkActions,
+            exportQuery: Self.queryString(filter.query),
+            nikSearched: nikSearched, outcome: outcome, error: error))
     }
 
-    private func bulk(_ req: Request) async throws -> View {
-        let actor = try req.requireActor()
-        struct Form: Content { let action: String; var ids: [UUID]?; var note: String? }
-        let form = try req.content.decodeBounded(Form.self)
-        let result = try await req.proposals.bulk(BulkTransitionInput(ids: form.ids ?? [], action: form.action, note: form.note),
-                                              actor: actor, by: req.auditActor)
-        struct Context: Encodable { let page: PageContext; let result: BulkResultDTO }
-        return try await req.view.render("proposals/bulk-result", Context(page: PageContext(title: "Hasil tindakan massal", request: req), result: result))
+    /// The kelurahan a viewer may filter by, grouped by kecamatan; none for
+    /// someone who sees one kelurahan only.
+    private func villageGroups(_ scopes: [AccessScope], _ req: Request) async throws -> [OptionGroup] {
+        let villages = try await RegionQueries(db: req.db).villages(within: scopes.map(\.region))
+        guard villages.count > 1 else { return [] }
+        var groups: [OptionGroup] = []
+        for (district, members) in Dictionary(grouping: villages, by: \.district).sorted(by: { $0.key < $1.key }) {
+            groups.append(OptionGroup(label: district.isEmpty ? "Kelurahan" : "Kecamatan \(district)",
+                                      options: members.map { Option(value: $0.village.id!, label: $0.village.name) }))
+        }
+        return groups
+    }
+
+    static func queryString(_ query: [String: String]) -> String {
+        var components = URLComponents()
+        components.queryItems = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return components.percentEncodedQuery ?? ""
     }
 }

@@ -27,6 +27,26 @@ struct RegionQueries {
         return codes.compactMap { code in found.first { $0.id == code } }
     }
 
+    /// The villages (kelurahan/desa) within any of `scopes`' regions, with
+    /// their kecamatan, for a filter people choose from by name. Capped: a
+    /// province-wide scope does not list thousands of villages.
+    func villages(within regions: [RegionCode], limit: Int = 1_000) async throws -> [(village: RegionModel, district: String)] {
+        guard !regions.isEmpty else { return [] }
+        var villages: [RegionModel] = []
+        for region in Set(regions) {
+            if region.level == .village {
+                if let v = try await find(region) { villages.append(v) }
+            } else {
+                villages += try await RegionModel.query(on: db).filter(\.$level == RegionLevel.village.rawValue)
+                    .filter(\.$id >= region.dotted + ".").filter(\.$id < region.dotted + "/").sort(\.$id).limit(limit).all()
+            }
+        }
+        let districtCodes = Set(villages.compactMap { $0.parentCode })
+        let districts = Dictionary(uniqueKeysWithValues: try await RegionModel.query(on: db).filter(\.$id ~~ Array(districtCodes)).all()
+            .map { ($0.id!, $0.name) })
+        return Array(villages.sorted { $0.id! < $1.id! }.prefix(limit)).map { ($0, districts[$0.parentCode ?? ""] ?? "") }
+    }
+
     /// Which of `codes` are in the list; `nil` when no region list is loaded.
     func knownCodes(among codes: [RegionCode]) async throws -> Set<RegionCode>? {
         guard try await RegionModel.query(on: db).first() != nil else { return nil }

@@ -1,0 +1,117 @@
+import Fluent
+import Foundation
+import PayungCore
+import Vapor
+
+/// What a signed-in person should do next, per role: the home page's
+/// sections, each task a link ("3 usulan menunggu verifikasi Anda").
+struct HomeTasks: Encodable {
+    struct Task: Encodable {
+        let label: String
+        let href: String
+        /// A count shown large; nil for a plain link.
+        var count: Int? = nil
+        /// Highlighted: work is waiting.
+        var urgent = false
+        var detail: String? = nil
+    }
+
+    struct Section: Encodable {
+        let title: String
+        let tasks: [Task]
+    }
+
+    struct Quota: Encodable {
+        let id: String
+        let name: String
+        let phase: String
+        let approved: Int
+        let quota: Int
+        let percent: Int
+    }
+
+    let sections: [Section]
+    let programs: [Quota]
+
+    static func build(for actor: Actor, req: Request) async throws -> HomeTasks {
+        let queries = ProposalQueries(db: req.db)
+        func count(_ action: Action, _ statuses: [ProposalStatus]) async throws -> Int {
+            let scopes = AccessPolicy.scopes(of: actor, for: action)
+            guard !scopes.isEmpty else { return 0 }
+            let counts = try await queries.counts(scopes: scopes)
+            return statuses.reduce(0) { $0 + (counts[$1] ?? 0) }
+        }
+        func queue(_ n: Int, _ words: String, _ status: ProposalStatus) -> Task {
+            Task(label: words, href: WebPath.proposals.path + "?status=" + status.rawValue, count: n, urgent: n > 0)
+        }
+        var sections: [Section] = []
+        let roles = actor.roles
+
+        if roles.contains(.rt) {
+            let returned = try await count(.propose, [.returned])
+            let drafts = try await count(.propose, [.draft])
+            let waiting = try await count(.propose, [.submitted, .verifiedKelurahan, .verifiedKecamatan, .approved])
+            let covered = try await count(.propose, [.registered, .active])
+            sections.append(Section(title: "Ketua RT", tasks: [
+                Task(label: "Usulkan pekerja", href: WebPath.newProposal.path, detail: "Isi NIK, nama dan pekerjaan dari KTP."),
+                queue(returned, "usulan dikembalikan, perlu Anda perbaiki", .returned),
+                queue(drafts, "draf belum diajukan", .draft),
+                Task(label: "usulan sedang diperiksa", href: WebPath.proposals.path, count: waiting),
+                queue(covered, "warga Anda terlindungi BPJS", .active),
+            ]))
+        }
+        if roles.contains(.kelurahan) {
+            let n = try await count(.verifyKelurahan, [.submitted])
+            sections.append(Section(title: "Verifikasi kelurahan", tasks: [queue(n, "usulan menunggu verifikasi Anda", .submitted)]))
+        }
+        if roles.contains(.kecamatan) {
+            let n = try await count(.verifyKecamatan, [.verifiedKelurahan])
+            sections.append(Section(title: "Verifikasi kecamatan", tasks: [queue(n, "usulan menunggu verifikasi Anda", .verifiedKelurahan)]))
+        }
+        if roles.contains(.operator) || roles.contains(.kepalaDinas) {
+            let approve = try await count(.approve, [.verifiedKecamatan])
+            var tasks = [queue(approve, "usulan menunggu persetujuan", .verifiedKecamatan)]
+            if roles.contains(.operator) {
+                let register = try await count(.register, [.approved])
+                tasks.append(queue(register, "disetujui, menunggu pendaftaran BPJS", .approved))
+                tasks.append(Task(label: "Impor usulan atau data dari Excel", href: WebPath.imports.path))
+            }
+            tasks.append(Task(label: "Program, kuota dan daftar tunggu", href: WebPath.programs.path))
+            sections.append(Section(title: roles.contains(.operator) ? "Operator dinas" : "Kepala Dinas", tasks: tasks))
+        }
+        if roles.contains(.bpjs) {
+            let n = try await count(.register, [.approved])
+            sections.append(Section(title: "BPJS Ketenagakerjaan", tasks: [
+                queue(n, "peserta disetujui menunggu pendaftaran (KPJ)", .approved),
+                Task(label: "Berkas pendaftaran dan impor hasil BPJS", href: WebPath.programs.path),
+            ]))
+        }
+        if roles.contains(.sponsor) {
+            sections.append(Section(title: "Penyandang dana", tasks: [
+                Task(label: "Program yang Anda danai", href: WebPath.programs.path),
+            ]))
+        }
+        if roles.contains(.admin) {
+            sections.append(Section(title: "Admin", tasks: [
+                Task(label: "Pengguna dan peran", href: WebPath.users.path),
+                Task(label: "Daftar pekerjaan", href: WebPath.occupations.path),
+            ]))
+        }
+        if roles.contains(.auditor) {
+            sections.append(Section(title: "Auditor", tasks: [Task(label: "Jejak audit", href: WebPath.audit.path)]))
+        }
+
+        var programs: [Quota] = []
+        if AccessPolicy.mayAnywhere(actor, .approve) || AccessPolicy.mayAnywhere(actor, .manageSettings) {
+            let today = req.today
+            programs = try await ProgramModel.query(on: req.db).sort(\.$startMonth, .descending).all()
+                .filter { ProgramAPIController.visible($0, to: actor) && $0.phase(today: today) != .ended }
+                .prefix(5).map { p in
+                    Quota(id: p.id!.uuidString, name: p.name, phase: p.phase(today: today).indonesianName,
+                          approved: p.approvedCount, quota: p.quota,
+                          percent: p.quota > 0 ? Int((Double(p.approvedCount) * 100 / Double(p.quota)).rounded()) : 0)
+                }
+        }
+        return HomeTasks(sections: sections, programs: programs)
+    }
+}
