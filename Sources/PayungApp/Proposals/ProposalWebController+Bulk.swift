@@ -56,8 +56,11 @@ extension ProposalWebController {
     func bulk(_ req: Request) async throws -> View {
         let actor = try req.requireActor()
         let form = try req.content.decodeBounded(BulkForm.self)
-        var filter = (try? ListFilter(status: form.status, program: form.program, village: form.village, q: form.q,
-                                      page: PageRequest())) ?? ListFilter()
+        // The filters come back as they were shown; one that no longer
+        // parses is dropped rather than failing the action.
+        var filter = (try? ListFilter(status: form.status, program: form.program, village: form.village, q: form.q, page: PageRequest()))
+            ?? (try? ListFilter(status: form.status, program: form.program, village: form.village, q: nil, page: PageRequest()))
+            ?? ListFilter()
         if let number = form.page, let page = try? PageRequest(validating: number, size: PageRequest().size) { filter.page = page }
         var action = form.action ?? ""
         var ids = form.ids ?? []
