@@ -44,7 +44,7 @@ struct WebAccessTests {
             #expect(signedIn.cookie != anonymousCookie, "a new session id after login")
             try await app.testing().test(.GET, "/akun", headers: signedIn.headers) { res in
                 #expect(res.status == .ok)
-                #expect(res.body.string.contains("Verifikator kelurahan/desa, 33.75.01.1002"))
+                #expect(res.body.string.contains("Verifikator kelurahan/desa, Kelurahan Medono"))
             }
             try await app.testing().test(.POST, "/keluar", headers: signedIn.headers, beforeRequest: { req in
                 try req.content.encode(["_csrf": signedIn.csrf], as: .urlEncodedForm)
@@ -89,7 +89,7 @@ struct WebAccessTests {
             }
             #expect(location.hasPrefix("/admin/pengguna/"))
             try await app.testing().test(.GET, location, headers: admin.headers) { res in
-                #expect(res.body.string.contains("Ketua RT 003/RW 005, 33.75.01.1002"))
+                #expect(res.body.string.contains("<td>Ketua RT 003/RW 005, Kelurahan Medono</td>"))
                 #expect(res.body.string.contains("Pengguna dibuat."))
             }
             // Other roles do not get the admin pages.

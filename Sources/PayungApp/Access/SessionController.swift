@@ -105,6 +105,12 @@ struct SessionController {
         var error: String? = nil
     }
 
+    /// The account's grants in words ("Ketua RT 003/RW 005, Kelurahan Medono").
+    static func grantLabels(_ grants: [RoleGrant], db: any Database) async throws -> [String] {
+        let names = try await RegionQueries(db: db).names(of: grants.map(\.region.dotted))
+        return grants.map { $0.label(regionName: names[$0.region.dotted]) }
+    }
+
     private func accountContext(_ req: Request, newToken: String? = nil, error: String? = nil) async throws -> AccountContext {
         let auth = try req.requireAuthenticated()
         let now = req.application.clock.now()
@@ -114,7 +120,7 @@ struct SessionController {
                                            expires: CalendarDate(t.expiresAt).indonesian, status: status, active: status == "aktif")
         }
         return AccountContext(page: PageContext(title: "Akun", request: req), username: auth.actor.username,
-                              roles: auth.actor.grants.map(\.label), tokens: tokens, newToken: newToken, error: error)
+                              roles: try await Self.grantLabels(auth.actor.grants, db: req.db), tokens: tokens, newToken: newToken, error: error)
     }
 
     private func accountPage(_ req: Request) async throws -> View {

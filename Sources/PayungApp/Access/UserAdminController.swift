@@ -40,7 +40,9 @@ struct UserAdminController {
         let search = (try? req.query.get(String.self, at: "q")) ?? ""
         let page = try await AccessQueries(db: req.db).users(within: AccessPolicy.scopes(of: actor, for: .manageUsers),
                                                              search: search, page: try PageRequest(req))
-        let users = try await page.items.asyncMap { UserDTO($0, grants: try await AccessQueries(db: req.db).grants(of: $0.id!)) }
+        let users = try await UserDTO.named(try await page.items.asyncMap {
+            UserDTO($0, grants: try await AccessQueries(db: req.db).grants(of: $0.id!))
+        }, on: req.db)
         return try await req.view.render("access/users", ListContext(
             page: PageContext(title: "Pengguna", request: req), users: users, search: search,
             pager: PagerContext(page, path: WebPath.users.path, query: ["q": search])))
@@ -100,7 +102,7 @@ struct UserAdminController {
     private func detail(_ req: Request, error: String? = nil) async throws -> DetailContext {
         let actor = try manager(req)
         let user = try await req.userDirectory.manageable(try userID(req), manager: actor)
-        let dto = UserDTO(user, grants: try await AccessQueries(db: req.db).grants(of: user.id!))
+        let dto = try await UserDTO.named([UserDTO(user, grants: try await AccessQueries(db: req.db).grants(of: user.id!))], on: req.db)[0]
         return DetailContext(page: PageContext(title: user.displayName, request: req), user: dto,
                              roles: Role.allCases.map(RoleOption.init), error: error)
     }

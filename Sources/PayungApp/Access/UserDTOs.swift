@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import PayungCore
 import Vapor
@@ -8,7 +9,21 @@ struct GrantDTO: Content {
     let region: String
     let rt: String?
     let rw: String?
-    let label: String
+    /// The grant in words: "Ketua RT 003/RW 005, Kelurahan Medono" once
+    /// named (`named(_:)`), else with the region code.
+    var label: String
+    var regionName: String? = nil
+
+    /// The same grant with its region named as people say it.
+    func named(_ names: [String: String]) -> GrantDTO {
+        var copy = self
+        guard let name = names[region], let code = RegionCode(region) else { return copy }
+        copy.regionName = code.placeName(name)
+        if let role = Role(rawValue: role), let grant = try? RoleGrant(role: role, region: code, rt: rt, rw: rw) {
+            copy.label = grant.label(regionName: name)
+        }
+        return copy
+    }
 
     init(_ model: RoleGrantModel) {
         id = model.id
@@ -34,7 +49,17 @@ struct UserDTO: Content {
     let username: String
     let displayName: String
     let isActive: Bool
-    let grants: [GrantDTO]
+    var grants: [GrantDTO]
+
+    /// Users with their grants' regions named, in one look-up.
+    static func named(_ users: [UserDTO], on db: any Database) async throws -> [UserDTO] {
+        let names = try await RegionQueries(db: db).names(of: Array(Set(users.flatMap { $0.grants.map(\.region) })))
+        return users.map { user in
+            var copy = user
+            copy.grants = user.grants.map { $0.named(names) }
+            return copy
+        }
+    }
 
     init(_ user: UserModel, grants: [RoleGrantModel]) {
         id = user.id!
@@ -84,7 +109,7 @@ enum AccessSchemas {
             "region": Schema.string("Region code the role covers", example: "33.75.01.1002"),
             "rt": Schema.string("RT number, rt role only", example: "003"),
             "rw": Schema.string("RW number, rt role only", example: "005"),
-            "label": Schema.string(),
+            "label": Schema.string(), "regionName": Schema.string(),
         ], required: ["role", "region", "label"]),
         "GrantInput": Schema.object([
             "role": Schema.string(values: Role.allCases.map(\.rawValue)),

@@ -27,6 +27,12 @@ struct RegionQueries {
         return codes.compactMap { code in found.first { $0.id == code } }
     }
 
+    /// Registered names by dotted code, for the codes known.
+    func names(of codes: [String]) async throws -> [String: String] {
+        guard !codes.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await RegionModel.query(on: db).filter(\.$id ~~ codes).all().map { ($0.id!, $0.name) })
+    }
+
     /// The villages (kelurahan/desa) within any of `scopes`' regions, with
     /// their kecamatan, for a filter people choose from by name. Capped: a
     /// province-wide scope does not list thousands of villages.
