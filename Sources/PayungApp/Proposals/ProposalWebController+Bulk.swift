@@ -58,10 +58,10 @@ extension ProposalWebController {
         let form = try req.content.decodeBounded(BulkForm.self)
         // The filters come back as they were shown; one that no longer
         // parses is dropped rather than failing the action.
-        var filter = (try? ListFilter(status: form.status, program: form.program, village: form.village, q: form.q, page: PageRequest()))
-            ?? (try? ListFilter(status: form.status, program: form.program, village: form.village, q: nil, page: PageRequest()))
+        var filter = (try? ListFilter(status: form.status, program: form.program, village: form.village, q: form.q, page: PageRequest(size: PageRequest.webSize)))
+            ?? (try? ListFilter(status: form.status, program: form.program, village: form.village, q: nil, page: PageRequest(size: PageRequest.webSize)))
             ?? ListFilter()
-        if let number = form.page, let page = try? PageRequest(validating: number, size: PageRequest().size) { filter.page = page }
+        if let number = form.page, let page = try? PageRequest(validating: number, size: PageRequest.webSize) { filter.page = page }
         var action = form.action ?? ""
         var ids = form.ids ?? []
         if let one = form.one {

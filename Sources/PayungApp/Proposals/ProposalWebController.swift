@@ -82,7 +82,7 @@ struct ProposalWebController {
         var village: RegionCode?
         var search: ProposalSearch?
         var searchText = ""
-        var page = PageRequest()
+        var page = PageRequest(size: PageRequest.webSize)
 
         var query: [String: String] {
             ["status": status?.rawValue ?? "", "program": programID?.uuidString ?? "", "village": village?.dotted ?? "", "q": searchText]
@@ -115,7 +115,7 @@ struct ProposalWebController {
         let filter = try ListFilter(status: try? req.query.get(String.self, at: "status"),
                                     program: try? req.query.get(String.self, at: "program"),
                                     village: try? req.query.get(String.self, at: "village"),
-                                    q: try? req.query.get(String.self, at: "q"), page: try PageRequest(req))
+                                    q: try? req.query.get(String.self, at: "q"), page: try PageRequest(req, defaultSize: PageRequest.webSize))
         return try await renderList(req, filter: filter)
     }
 

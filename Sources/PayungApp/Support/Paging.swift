@@ -6,6 +6,8 @@ import Vapor
 /// server).
 struct PageRequest: Sendable, Equatable {
     static let defaultSize = 50
+    /// Web lists people scroll on a phone: short pages keep them light (< 30 KB).
+    static let webSize = 25
     static let maxSize = 500
     /// 1,000,000 pages of 500 rows: far beyond any list, far below `Int.max`.
     static let maxNumber = 1_000_000
@@ -22,7 +24,7 @@ struct PageRequest: Sendable, Equatable {
     /// A client's `?page=&size=`: absent means the defaults; anything that is
     /// not a whole number within the bounds is a 400 (`page_invalid`,
     /// `page_size_invalid`), never clamped silently, never trapped on.
-    init(_ request: Request) throws {
+    init(_ request: Request, defaultSize: Int = PageRequest.defaultSize) throws {
         func read(_ key: String) -> (present: Bool, value: Int?) {
             guard let raw = request.query[String.self, at: key] else { return (false, nil) }
             let text = raw.trimmingCharacters(in: .whitespaces)
@@ -31,19 +33,20 @@ struct PageRequest: Sendable, Equatable {
             return (true, Int(text))
         }
         let page = read("page"), size = read("size")
-        try self.init(validating: page.present ? (page.value ?? -1) : nil, size: size.present ? (size.value ?? -1) : nil)
+        try self.init(validating: page.present ? (page.value ?? -1) : nil, size: size.present ? (size.value ?? -1) : nil,
+                      defaultSize: defaultSize)
     }
 
     /// Page and size as a client sent them (nil: the default), refused with
     /// a 400 when out of bounds.
-    init(validating number: Int?, size: Int?) throws {
+    init(validating number: Int?, size: Int?, defaultSize: Int = PageRequest.defaultSize) throws {
         if let number, !(1...PageRequest.maxNumber).contains(number) {
             throw AppError.badRequest("page_invalid", "Nomor halaman harus bilangan bulat 1 sampai \(PageRequest.maxNumber).")
         }
         if let size, !(1...PageRequest.maxSize).contains(size) {
             throw AppError.badRequest("page_size_invalid", "Jumlah baris per halaman harus 1 sampai \(PageRequest.maxSize).")
         }
-        self.init(number: number ?? 1, size: size ?? PageRequest.defaultSize)
+        self.init(number: number ?? 1, size: size ?? defaultSize)
     }
 
     /// At most 499,999,500: `number` and `size` are bounded on every path.
