@@ -104,5 +104,6 @@ enum Migrations {
         HoldWorkersPerPemda(),
         CreateBPJSMemberships(),
         CreateOccupationAliases(),
+        CreatePremiums(),
     ]
 }

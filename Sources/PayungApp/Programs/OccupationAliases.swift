@@ -15,7 +15,7 @@ struct CreateOccupationAliases: AsyncMigration {
             .field("label", .string, .required)
             .field("created_at", .datetime, .required)
             .create()
-        let known = Set(try await OccupationModel.query(on: database).all().compactMap(\.id))
+        let known = Set(try await OccupationModel.query(on: database).field(\.$id).all().compactMap(\.id))
         var seen: Set<String> = []
         for (code, labels) in OccupationCatalogue.seedAliases.sorted(by: { $0.key < $1.key }) where known.contains(code) {
             for label in labels {

@@ -10,6 +10,8 @@ final class OccupationModel: Model, @unchecked Sendable {
     @Field(key: "description") var description: String
     @Field(key: "risk") var risk: Int
     @Field(key: "is_active") var isActive: Bool
+    /// `WorkSector` raw value: transport or other (PP 50/2025 discounts).
+    @Field(key: "sector") var sector: String
 
     init() {}
 }
@@ -38,6 +40,13 @@ final class ProgramModel: Model, @unchecked Sendable {
     @Field(key: "waitlist_order") var waitlistOrder: String
     @OptionalField(key: "previous_program_id") var previousProgramID: UUID?
     @Field(key: "created_at") var createdAt: Date
+    /// The insured income each person-month is priced on (default
+    /// Rp1.000.000, the lowest bracket), not the income a worker declared.
+    @Field(key: "insured_income") var insuredIncome: Int64
+    /// Whether person-months include JHT (2%): optional for BPU.
+    @Field(key: "include_jht") var includeJHT: Bool
+    /// `AllocationOrder` raw value: who pays each person-month first.
+    @Field(key: "allocation_order") var allocationOrder: String
 
     init() {}
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import PayungCore
 import Vapor
@@ -36,14 +37,14 @@ struct ProgramService {
     /// Loads the seed catalogue; existing codes are left as admins edited them.
     func seedOccupations() async throws -> Int {
         var added = 0
-        for occupation in OccupationCatalogue.seed where try await OccupationModel.find(occupation.code, on: db) == nil {
-            let row = OccupationModel()
-            row.id = occupation.code
-            row.name = occupation.name
-            row.description = occupation.description
-            row.risk = occupation.risk.rawValue
-            row.isActive = true
-            try await row.create(on: db)
+        // Plain SQL: this runs inside an early migration, before later
+        // columns of the model (the sector) exist.
+        let existing = Set(try await db.sql.select().column("code").from("occupations").all().map { try $0.decode(column: "code", as: String.self) })
+        for occupation in OccupationCatalogue.seed where !existing.contains(occupation.code) {
+            try await db.sql.insert(into: "occupations").columns("code", "name", "description", "risk", "is_active")
+                .values(SQLBind(occupation.code), SQLBind(occupation.name), SQLBind(occupation.description),
+                        SQLBind(occupation.risk.rawValue), SQLBind(true))
+                .run()
             added += 1
         }
         return added
@@ -107,6 +108,9 @@ struct ProgramService {
             program.waitlistOrder = order.map(\.rawValue).joined(separator: ",")
             program.previousProgramID = input.previousProgramID
             program.createdAt = now
+            program.insuredIncome = 1_000_000
+            program.includeJHT = false
+            program.allocationOrder = AllocationOrder.apbdFirst.rawValue
             try await program.create(on: tx)
             for code in Set(input.occupations) { try await ProgramOccupationModel(programID: program.id!, occupationCode: code).create(on: tx) }
             for (region, quota) in quotas {

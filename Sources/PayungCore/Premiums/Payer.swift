@@ -89,3 +89,9 @@ public enum WorkSector: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+extension OccupationCatalogue {
+    /// Catalogue occupations in the transport sector for PP 50/2025: drivers
+    /// of becak, angkot and ojek. Admins set the sector of the others.
+    public static let transportSector: Set<String> = ["becak_driver", "angkot_driver", "ojek_pangkalan", "ojek_online"]
+}
