@@ -74,6 +74,7 @@ func registerRoutes(_ app: Application) {
     ImportController().register(protected: protected)
     ExportController().register(protected: protected)
     ImportAPIController().register(api: api)
+    CoverageController().register(api: api, web: protected)
 }
 
 func registerCommands(_ app: Application) {
@@ -86,6 +87,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(BPJSCommand(), as: "bpjs")
+    app.asyncCommands.use(CoverageCommand(), as: "coverage")
 }
 
 /// Every migration, in order. Migrations are history: never edit one that shipped.

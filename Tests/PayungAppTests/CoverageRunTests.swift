@@ -148,3 +148,53 @@ struct CoverageRunTests {
         }
     }
 }
+
+@Suite("Coverage pages and API: aggregates for the Pemda's staff only")
+struct CoverageAccessTests {
+    @Test("the operator runs coverage from the page and the API; Jambi and a sponsor cannot", arguments: TestDatabase.available)
+    func access(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let program = try await app.makeProgram(code: "pkl-2026", start: "2026-01", end: "2026-12")
+            let (rtUser, _) = try await app.makeUser("rt.medono", .rt, "33.75.01.1002", rt: "003", rw: "005")
+            let rt = try #require(try await AccessQueries(db: app.db).authenticated(userID: rtUser.id!, method: .token)).actor
+            _ = try await app.testProposals.propose(proposalInput(program: program, nik: testNIK(serial: 1), occupation: "becak_driver"),
+                                                    actor: rt, by: .cli("t"))
+            try await app.db.sql.raw("UPDATE proposals SET status = 'active', kpj = '33750000057', bpjs_start_date = '2026-02-10'").run()
+            let (_, opToken) = try await app.makeUser("op.pekalongan", .operator, "33.75")
+            let (_, jambiToken) = try await app.makeUser("op.jambi", .operator, "15.71")
+            let (_, sponsorToken) = try await app.makeUser("sponsor.pekalongan", .sponsor, "33.75")
+            try await app.testing().test(.POST, "/api/v1/programs/\(program.id!)/coverage/run", headers: .bearer(jambiToken)) { res in
+                #expect(res.status == .notFound)
+            }
+            try await app.testing().test(.POST, "/api/v1/programs/\(program.id!)/coverage/run", headers: .bearer(sponsorToken)) { res in
+                #expect(res.status == .forbidden || res.status == .notFound)
+            }
+            try await app.testing().test(.POST, "/api/v1/programs/\(program.id!)/coverage/run", headers: .bearer(opToken)) { res in
+                #expect(res.status == .ok)
+                let result = try res.content.decode(CoverageRunResult.self)
+                // Unfunded (no pledge): eleven months at the full rate.
+                #expect(result.planned == 11 && result.unfunded == 11 && result.plannedRupiah == 11 * 16_800)
+            }
+            try await app.testing().test(.GET, "/api/v1/programs/\(program.id!)/coverage", headers: .bearer(opToken)) { res in
+                let summary = try res.content.decode(CoverageSummaryDTO.self)
+                #expect(summary.personMonths == 11 && summary.months.first?.monthName == "Februari 2026")
+                #expect(summary.payers.first?.kind == "unfunded")
+                #expect(!res.body.string.contains(testNIK(serial: 1)))
+            }
+            let op = try await BrowserSession.login(app, "op.pekalongan")
+            try await app.testing().test(.GET, "/program/\(program.id!)/cakupan", headers: op.headers) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("Rp184.800") && res.body.string.contains("Belum ada penyandang dana"))
+                #expect(res.body.string.contains("Februari 2026"))
+            }
+            try await app.testing().test(.POST, "/program/\(program.id!)/cakupan", headers: op.headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": op.csrf], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("Tidak ada perubahan"))
+            }
+            #expect(try await auditCount(app, "coverage.run") == 2)
+        }
+    }
+}

@@ -56,7 +56,7 @@ struct ProposalWebTests {
                 try req.content.encode(BulkForm(_csrf: kelurahan.csrf, action: "verify", ids: ids), as: .urlEncodedForm)
             }) { res in
                 #expect(res.status == .ok)
-                #expect(res.body.string.contains("1 usulan berhasil diverifikasi, 1 tidak dapat."))
+                #expect(res.body.string.contains("1 berhasil diverifikasi, 1 tidak dapat."))
             }
             try await app.db.sql.update("proposals").set("status", to: "verified_kecamatan").run()
             let op = try await BrowserSession.login(app, "op.pekalongan")

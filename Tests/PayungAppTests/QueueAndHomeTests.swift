@@ -57,7 +57,7 @@ struct QueueAndHomeTests {
             let siti = try await proposalID(app, name: "Siti Aminah")
             let (status, body) = try await post(app, kel, [("one", "verify:\(siti.uuidString)"), ("status", "submitted"), ("q", "Siti")])
             #expect(status == .ok)
-            #expect(body.contains("1 usulan berhasil diverifikasi."))
+            #expect(body.contains("1 berhasil diverifikasi."))
             #expect(body.contains("Siti Aminah</a>: Diverifikasi"))
             // Still the queue, with its filters kept for the next click.
             #expect(body.contains("<h1>Usulan</h1>"))
@@ -75,7 +75,7 @@ struct QueueAndHomeTests {
             let (emptyStatus, emptyBody) = try await post(app, kel, [("action", "verify")])
             #expect(emptyStatus == .ok)
             #expect(emptyBody.contains("Belum ada usulan yang dipilih"))
-            #expect(!emptyBody.contains("0 usulan berhasil"))
+            #expect(!emptyBody.contains("0 berhasil"))
 
             let siti = try await proposalID(app, name: "Siti Aminah")
             let dewi = try await proposalID(app, name: "Dewi Lestari")
@@ -83,7 +83,7 @@ struct QueueAndHomeTests {
             _ = try await post(app, kel, [("one", "verify:\(siti.uuidString)")])
             let (_, body) = try await post(app, kel, [("action", "verify"), ("ids[]", siti.uuidString), ("ids[]", dewi.uuidString),
                                                       ("ids[]", yuni.uuidString)])
-            #expect(body.contains("1 usulan berhasil diverifikasi, 2 tidak dapat."))
+            #expect(body.contains("1 berhasil diverifikasi, 2 tidak dapat."))
             #expect(body.contains("Dewi Lestari</a>: Diverifikasi"))
             #expect(body.contains("Siti Aminah</a>: ")) // already verified: refused with its reason
             // Another kelurahan's proposal is refused and stays unnamed.

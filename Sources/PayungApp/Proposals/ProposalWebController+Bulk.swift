@@ -20,9 +20,9 @@ struct BulkOutcome: Encodable {
 
     var summary: String {
         switch (succeeded, failed) {
-        case (_, 0): "\(succeeded) usulan berhasil \(verb)."
-        case (0, _): "\(failed) usulan tidak dapat \(verb)."
-        default: "\(succeeded) usulan berhasil \(verb), \(failed) tidak dapat."
+        case (_, 0): "\(succeeded) berhasil \(verb)."
+        case (0, _): "\(failed) tidak dapat \(verb)."
+        default: "\(succeeded) berhasil \(verb), \(failed) tidak dapat."
         }
     }
 
