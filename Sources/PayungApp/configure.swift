@@ -75,6 +75,7 @@ func registerRoutes(_ app: Application) {
     ExportController().register(protected: protected)
     ImportAPIController().register(api: api)
     CoverageController().register(api: api, web: protected)
+    ProgramSettingsController().register(api: api, web: protected)
 }
 
 func registerCommands(_ app: Application) {
@@ -107,5 +108,6 @@ enum Migrations {
         CreateBPJSMemberships(),
         CreateOccupationAliases(),
         CreatePremiums(),
+        AddRequiredDocuments(),
     ]
 }

@@ -20,7 +20,7 @@ struct ProposalListWordsTests {
             let session = try await BrowserSession.login(app, "kel.medono")
             try await app.testing().test(.GET, "/usulan", headers: session.headers) { res in
                 let body = res.body.string
-                #expect(body.contains("Medono, RT 003/RW 005"))
+                #expect(body.contains("Medono <small>RT 003/RW 005</small>"))
                 #expect(!body.contains("<td>33.75.01.1002"))
             }
         }

@@ -9,6 +9,8 @@ struct OccupationInput: Content, Sendable {
     var description: String?
     let risk: Int
     var isActive: Bool?
+    /// `transport` or `other` (PP 50/2025 discounts); kept when absent.
+    var sector: String?
 }
 
 /// The occupation catalogue, editable by admins (web and API).
@@ -20,6 +22,7 @@ struct OccupationController {
     func register(api: APIRouter, web: any RoutesBuilder) {
         api.app.addAPISchemas(["OccupationInput": Schema.object([
             "name": Schema.string(), "description": Schema.string(), "risk": Schema.integer("1 to 5"), "isActive": Schema.boolean,
+            "sector": Schema.string(values: WorkSector.allCases.map(\.rawValue)),
         ], required: ["name", "risk"])])
         api.on(Self.upsert) { req in
             let actor = try req.requireActor()
@@ -62,6 +65,8 @@ struct OccupationController {
             row.description = input.description?.nilIfBlank ?? ""
             row.risk = risk.rawValue
             row.isActive = input.isActive ?? true
+            row.sector = input.sector.flatMap(WorkSector.init(rawValue:))?.rawValue ?? existing?.sector
+                ?? (OccupationCatalogue.transportSector.contains(code) ? WorkSector.transport : .other).rawValue
             try await row.save(on: tx)
             let after: [String: String?] = ["name": row.name, "description": row.description, "risk": String(row.risk), "is_active": String(row.isActive)]
             try await AuditTrail(db: tx, now: req.application.clock.now()).record(AuditEntry(

@@ -49,6 +49,7 @@ struct OccupationDTO: Content {
     let description: String
     let risk: Int
     let isActive: Bool
+    let sector: String
 
     init(_ o: OccupationModel) {
         code = o.id!
@@ -56,6 +57,7 @@ struct OccupationDTO: Content {
         description = o.description
         risk = o.risk
         isActive = o.isActive
+        sector = o.sector
     }
 }
 
@@ -108,7 +110,8 @@ enum ProgramSchemas {
         "Occupation": Schema.object([
             "code": Schema.string(), "name": Schema.string(), "description": Schema.string(),
             "risk": Schema.integer("1 (very low) to 5 (very high)"), "isActive": Schema.boolean,
-        ], required: ["code", "name", "description", "risk", "isActive"]),
+            "sector": Schema.string(values: WorkSector.allCases.map(\.rawValue)),
+        ], required: ["code", "name", "description", "risk", "isActive", "sector"]),
         "OccupationList": Schema.object(["items": Schema.array(Schema.ref("Occupation"))], required: ["items"]),
         "ApproveNextInput": Schema.object(["count": Schema.integer()], required: ["count"]),
     ]

@@ -62,3 +62,17 @@ struct SeedOccupations: AsyncMigration {
     /// reverting `CreatePrograms` drops the table with its rows.
     func revert(on database: any Database) async throws {}
 }
+
+/// Which documents a program requires before approval (`RequiredDocuments`);
+/// existing programs require none, as before.
+struct AddRequiredDocuments: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("programs")
+            .field("required_documents", .string, .required, .sql(.default("none")))
+            .update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("programs").deleteField("required_documents").update()
+    }
+}

@@ -47,6 +47,8 @@ final class ProgramModel: Model, @unchecked Sendable {
     @Field(key: "include_jht") var includeJHT: Bool
     /// `AllocationOrder` raw value: who pays each person-month first.
     @Field(key: "allocation_order") var allocationOrder: String
+    /// `RequiredDocuments` raw value: documents needed before approval.
+    @Field(key: "required_documents") var requiredDocuments: String
 
     init() {}
 }

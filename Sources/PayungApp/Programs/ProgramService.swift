@@ -22,6 +22,8 @@ struct ProgramInput: Content, Sendable {
     var previousProgramID: UUID?
     /// Optional quotas for single kecamatan or kelurahan within the program.
     var regionQuotas: [RegionQuotaInput]?
+    /// `RequiredDocuments`: none (default), ktp, ktp_kk.
+    var requiredDocuments: String?
 }
 
 struct RegionQuotaInput: Content, Sendable {
@@ -63,6 +65,10 @@ struct ProgramService {
         }
         guard (1...Self.maxQuota).contains(input.quota) else {
             throw AppError.invalid("program_quota_invalid", "Kuota harus 1 sampai \(Self.maxQuota).")
+        }
+        if let documents = input.requiredDocuments, RequiredDocuments(rawValue: documents) == nil {
+            throw AppError.invalid("required_documents_invalid",
+                                   "Dokumen wajib: \(RequiredDocuments.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         let ages = AgeBounds(minimum: input.ageMin ?? 15, maximum: input.ageMax ?? 65)
         guard ages.minimum >= 0, ages.maximum <= 120, ages.minimum <= ages.maximum else {
@@ -111,6 +117,7 @@ struct ProgramService {
             program.insuredIncome = 1_000_000
             program.includeJHT = false
             program.allocationOrder = AllocationOrder.apbdFirst.rawValue
+            program.requiredDocuments = (input.requiredDocuments.flatMap(RequiredDocuments.init(rawValue:)) ?? .none).rawValue
             try await program.create(on: tx)
             for code in Set(input.occupations) { try await ProgramOccupationModel(programID: program.id!, occupationCode: code).create(on: tx) }
             for (region, quota) in quotas {

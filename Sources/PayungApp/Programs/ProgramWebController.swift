@@ -63,8 +63,15 @@ struct ProgramWebController {
         let canSetUp: Bool
         let canRegister: Bool
         let regionQuotas: [String]
+        let settings: ProgramSettingsDTO
+        let insuredIncomeText: String
+        let documentOptions: [Option]
+        let orderOptions: [Option]
+        let canReadCoverage: Bool
         var result: BulkResultDTO? = nil
     }
+
+    struct Option: Encodable { let value: String; let label: String }
 
     private func detail(_ req: Request, result: BulkResultDTO? = nil) async throws -> DetailContext {
         let actor = try req.requireActor()
@@ -75,14 +82,25 @@ struct ProgramWebController {
         let top = Array(ranked.prefix(50))
         let workers = try await WorkerModel.query(on: req.db).filter(\.$id ~~ top.map(\.workerID)).all()
         let names = Dictionary(uniqueKeysWithValues: workers.map { ($0.id!, $0.name) })
+        let quotaRows = try await ProgramRegionQuotaModel.query(on: req.db).filter(\.$programID == id).sort(\.$regionCode).all()
+        let regionNames = try await RegionQueries(db: req.db).names(of: top.map(\.villageCode) + quotaRows.map(\.regionCode))
+        func place(_ code: String) -> String {
+            guard let name = regionNames[code], let region = RegionCode(code) else { return code }
+            return region.placeName(name)
+        }
+        let regency = RegionCode(program.regencyCode)!
         return DetailContext(page: PageContext(title: program.name, request: req),
                              card: try await card(program, db: req.db, actor: actor, today: req.today), legalBasis: program.legalBasis,
-                             waitlist: top.map { .init(id: $0.id!.uuidString, name: names[$0.workerID] ?? "?", village: $0.villageCode) },
+                             waitlist: top.map { .init(id: $0.id!.uuidString, name: names[$0.workerID] ?? "?", village: place($0.villageCode)) },
                              waitingTotal: ranked.count, canApprove: canApprove,
                              canSetUp: AccessPolicy.may(actor, .manageSettings, in: RegionCode(program.regencyCode)!),
                              canRegister: AccessPolicy.may(actor, .register, in: RegionCode(program.regencyCode)!),
-                             regionQuotas: try await ProgramRegionQuotaModel.query(on: req.db).filter(\.$programID == id).sort(\.$regionCode).all()
-                                .map { "\($0.regionCode): \($0.quota) orang" },
+                             regionQuotas: quotaRows.map { "\(place($0.regionCode)): \($0.quota) orang" },
+                             settings: ProgramSettingsDTO(program), insuredIncomeText: Rupiah(program.insuredIncome).formatted,
+                             documentOptions: RequiredDocuments.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
+                             orderOptions: AllocationOrder.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
+                             canReadCoverage: AccessPolicy.may(actor, .manageSettings, in: regency) || AccessPolicy.may(actor, .approve, in: regency)
+                                || AccessPolicy.may(actor, .readAudit, in: regency),
                              result: result)
     }
 

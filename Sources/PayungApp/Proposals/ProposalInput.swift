@@ -62,6 +62,9 @@ struct TransitionInput: Content, Sendable {
     /// For `register`: BPJS membership number and coverage start.
     var kpj: String?
     var startDate: String?
+    /// For `approve`: the approver saw that documents the program requires
+    /// are missing and approves anyway (recorded in the event and audit).
+    var confirmMissingDocuments: Bool?
 }
 
 struct BulkTransitionInput: Content, Sendable {

@@ -42,7 +42,7 @@ extension ProposalService {
         let proposal = try await readable(id, actor: actor)
         let from = proposal.statusValue
         let step = try ProposalWorkflow.next(from: from, action: action, actor: actor, at: proposal.location!)
-        let note = input.note?.nilIfBlank
+        var note = input.note?.nilIfBlank
         var reason: String?
         var kpj: String?
         var startDate: CalendarDate?
@@ -51,6 +51,11 @@ extension ProposalService {
             guard note != nil else { throw ProposalError.reasonRequired }
         case .reject:
             guard let code = input.reason, let r = RejectionReason(rawValue: code) else { throw ProposalError.rejectionReasonRequired }
+            // "Alasan lain" says nothing to the RT head: the words are required.
+            if r == .other, note == nil {
+                throw AppError.invalid("rejection_reason_text_required",
+                                       "Untuk \"Alasan lain\", tuliskan alasannya agar Ketua RT mengerti mengapa usulan ditolak.")
+            }
             reason = r.rawValue
         case .end:
             guard let code = input.reason, let r = EndReason(rawValue: code) else {
@@ -67,13 +72,28 @@ extension ProposalService {
             break
         }
         let program = try await ProgramModel.find(proposal.programID, on: db)
+        if action == .approve, let program {
+            let required = RequiredDocuments(rawValue: program.requiredDocuments) ?? .none
+            let present = Set(try await WorkerDocumentModel.query(on: db).filter(\.$workerID == proposal.workerID)
+                .field(\.$id).field(\.$kind).all().map(\.kind))
+            let missing = required.missing(present: present)
+            if !missing.isEmpty {
+                let names = missing.map { WorkerDocument.kinds[$0] ?? $0 }.joined(separator: " dan ")
+                guard input.confirmMissingDocuments == true else {
+                    throw AppError(code: "documents_missing",
+                                   message: "Program ini mewajibkan \(required.indonesianName); belum ada \(names). Minta Ketua RT mengunggahnya, atau setujui dengan konfirmasi.",
+                                   kind: .conflict)
+                }
+                note = ["Disetujui tanpa \(names)", note].compactMap { $0 }.joined(separator: ". ")
+            }
+        }
         if let startDate, let program, let rules = try? await program.rules(on: db), !rules.covers(startDate) {
             throw AppError.invalid("start_date_outside_period",
                                    "Tanggal mulai kepesertaan \(startDate.indonesian) di luar periode program (\(rules.periodText)).")
         }
-        let (finalReason, finalKPJ, finalStart) = (reason, kpj, startDate)
+        let (finalReason, finalKPJ, finalStart, finalNote) = (reason, kpj, startDate, note)
         return try await db.transaction { tx in
-            let reason = finalReason, kpj = finalKPJ, startDate = finalStart
+            let reason = finalReason, kpj = finalKPJ, startDate = finalStart, note = finalNote
             let queries = ProposalQueries(db: tx)
             if step.to.holdsQuota, !from.holdsQuota {
                 guard try await queries.takeQuotaSlot(programID: proposal.programID) else {

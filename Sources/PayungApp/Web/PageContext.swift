@@ -53,6 +53,7 @@ struct PageContext: Encodable {
 enum Notice {
     static let messages: [String: String] = [
         "password_changed": "Kata sandi berhasil diubah.",
+        "settings_saved": "Pengaturan program disimpan.",
         "token_revoked": "Token dicabut.",
         "user_created": "Pengguna dibuat.",
         "role_added": "Peran ditambahkan.",

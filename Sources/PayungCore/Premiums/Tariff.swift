@@ -207,6 +207,12 @@ public struct TariffBook: Sendable {
                                 versionID: version.id, discountID: discount?.id)
     }
 
+    /// Why `income` cannot be priced in `month` (no version, no bracket), or nil.
+    public func problem(pricing income: Rupiah, in month: YearMonth) -> TariffError? {
+        guard let version = versions.first(where: { $0.covers(month) }) else { return .noVersion(month) }
+        return version.brackets.contains { $0.contains(income) } ? nil : .incomeOutsideBrackets(income)
+    }
+
     /// `amount` × `basisPoints` / 10,000, rounded half up. Amounts are
     /// bounded (≤ Rp10^13) so the product cannot overflow.
     static func share(_ amount: Rupiah, _ basisPoints: Int) -> Rupiah {
