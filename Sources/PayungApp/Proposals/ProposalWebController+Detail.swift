@@ -116,7 +116,7 @@ extension ProposalWebController {
         }
         var events = rows.map { e in
             DetailContext.Event(at: CalendarDate(e.at).indonesian,
-                                sentence: ProposalHistory.sentence(actor: e.actorUserID.flatMap { who[$0] } ?? e.actorUsername,
+                                sentence: ProposalHistory.sentence(actor: e.actorUserID.flatMap { who[$0] } ?? ProposalHistory.actorWords(e.actorUsername),
                                                                    action: e.action, reason: ProposalHistory.reasonWords(e.reason),
                                                                    note: e.note))
         }

@@ -28,6 +28,11 @@ public enum ProposalHistory {
         return "\(actor) \(verb(action))" + (why.isEmpty ? "" : ": \(why)")
     }
 
+    /// Who acted when no account does (a command, an import, the system).
+    public static func actorWords(_ username: String) -> String {
+        username == "system" ? "Sistem" : username
+    }
+
     /// A reason code in words, whichever list it comes from.
     public static func reasonWords(_ code: String?) -> String? {
         guard let code, !code.isEmpty else { return nil }
