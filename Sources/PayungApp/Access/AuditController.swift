@@ -3,15 +3,6 @@ import Vapor
 
 /// The auditor's page: the trail within their scope, filtered and paged.
 struct AuditController {
-    /// Audit actions in words for the page; the code stays beside it.
-    static let actionNames: [String: String] = [
-        "session.login": "Masuk", "session.login_failed": "Gagal masuk", "session.logout": "Keluar",
-        "user.create": "Pengguna dibuat", "user.grant_add": "Peran ditambah", "user.grant_remove": "Peran dihapus",
-        "user.activate": "Pengguna diaktifkan", "user.deactivate": "Pengguna dinonaktifkan",
-        "user.password_set": "Kata sandi diganti", "token.create": "Token dibuat", "token.revoke": "Token dicabut",
-        "audit.read": "Jejak audit dibaca", "regions.import": "Daftar wilayah dimuat",
-    ]
-
     struct Row: Encodable {
         let at: String
         let actor: String
@@ -21,6 +12,7 @@ struct AuditController {
         let entity: String
         let entityID: String
         let region: String
+        let regionCode: String
         let changes: [String]
         let note: String
     }
@@ -41,10 +33,14 @@ struct AuditController {
         let formatter = DateFormatter()
         formatter.timeZone = .jakarta
         formatter.dateFormat = "HH:mm:ss"
+        let names = try await RegionQueries(db: req.db).names(of: Array(Set(page.items.compactMap(\.regionCode))))
         let rows = page.items.map { e in
             Row(at: CalendarDate(e.at).indonesian + " " + formatter.string(from: e.at), actor: e.actor, source: e.source,
-                actionName: Self.actionNames[e.action] ?? e.action, action: e.action, entity: e.entity, entityID: e.entityID ?? "", region: e.regionCode ?? "",
-                changes: (e.changes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.old ?? "–") → \($0.value.new ?? "–")" },
+                actionName: AuditWords.action(e.action), action: e.action, entity: AuditWords.entity(e.entity),
+                entityID: e.entityID ?? "",
+                region: e.regionCode.map { code in names[code].flatMap { name in RegionCode(code).map { $0.placeName(name) } } ?? code } ?? "",
+                regionCode: e.regionCode ?? "",
+                changes: (e.changes ?? [:]).sorted { $0.key < $1.key }.map { AuditWords.change($0.key, old: $0.value.old, new: $0.value.new) },
                 note: e.note ?? "")
         }
         let query = ["actor": filter.actor ?? "", "action": filter.action ?? "", "entity": filter.entity ?? "",

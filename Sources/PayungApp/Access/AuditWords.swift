@@ -1,0 +1,66 @@
+import PayungCore
+
+/// The audit trail in words for the auditor's page: every action the code
+/// records, and the kinds of data, in Bahasa Indonesia; the code stays
+/// beside them in small print. A test checks that every action written in
+/// the sources has its words here.
+enum AuditWords {
+    static let actions: [String: String] = [
+        "session.login": "Masuk", "session.login_failed": "Gagal masuk", "session.logout": "Keluar",
+        "user.create": "Membuat pengguna", "user.grant_add": "Menambah peran", "user.grant_remove": "Menghapus peran",
+        "user.activate": "Mengaktifkan pengguna", "user.deactivate": "Menonaktifkan pengguna",
+        "user.password_set": "Mengganti kata sandi", "token.create": "Membuat token API", "token.revoke": "Mencabut token API",
+        "audit.read": "Membaca jejak audit", "regions.import": "Memuat daftar wilayah",
+        "proposal.create": "Membuat usulan", "proposal.update": "Memperbaiki usulan", "proposal.view": "Melihat usulan",
+        "proposal.view_full_nik": "Melihat NIK lengkap", "proposal.search_nik": "Mencari NIK lengkap",
+        "proposal.check_match": "Pemeriksaan NIK menemukan data", "proposal.submit": "Mengajukan usulan",
+        "proposal.verify": "Memverifikasi usulan", "proposal.return": "Mengembalikan usulan untuk perbaikan",
+        "proposal.reject": "Menolak usulan", "proposal.approve": "Menyetujui usulan", "proposal.register": "Mencatat pendaftaran BPJS",
+        "proposal.activate": "Mengaktifkan kepesertaan", "proposal.end": "Mengakhiri kepesertaan",
+        "worker.update": "Mengubah data pekerja", "document.upload": "Mengunggah foto dokumen", "document.view": "Melihat foto dokumen",
+        "program.create": "Membuat program", "program.continue": "Melanjutkan program", "program.settings": "Mengubah pengaturan program",
+        "occupation.create": "Menambah jenis pekerjaan", "occupation.update": "Mengubah jenis pekerjaan",
+        "occupation.alias_add": "Menambah nama lain pekerjaan",
+        "import": "Mengimpor berkas", "create": "Membuat usulan", "import.proposals": "Mengimpor usulan", "import.registry": "Mengimpor data DTKS/registri",
+        "import.history": "Mengimpor riwayat peserta",
+        "export.proposals": "Mengunduh daftar usulan", "export.participants": "Mengunduh daftar peserta",
+        "bpjs.export_batch": "Mengunduh berkas pendaftaran BPJS", "bpjs.import_result": "Mengimpor hasil pendaftaran BPJS",
+        "bpjs.import_active": "Mengimpor daftar peserta aktif BPJS",
+        "coverage.run": "Menghitung bulan kepesertaan",
+    ]
+
+    static let entities: [String: String] = [
+        "proposal": "Usulan", "worker": "Pekerja", "workers": "Pekerja", "user": "Pengguna", "api_token": "Token API",
+        "program": "Program", "occupation": "Jenis pekerjaan", "regions": "Wilayah", "audit_events": "Jejak audit",
+        "bpjs_active_participants": "Peserta aktif BPJS", "import": "Impor",
+    ]
+
+    static func action(_ code: String) -> String {
+        actions[code] ?? code.replacingOccurrences(of: ".", with: " ").replacingOccurrences(of: "_", with: " ")
+    }
+
+    static func entity(_ code: String) -> String { entities[code] ?? code }
+
+    /// "status: Diajukan → Terverifikasi kelurahan": values that are codes
+    /// of a known list shown in words.
+    static func change(_ field: String, old: String?, new: String?) -> String {
+        func words(_ value: String?) -> String {
+            guard let value else { return "–" }
+            switch field {
+            case "status": return ProposalStatus(rawValue: value)?.indonesianName ?? value
+            case "reason": return ProposalHistory.reasonWords(value) ?? value
+            case "required_documents": return RequiredDocuments(rawValue: value)?.indonesianName ?? value
+            case "allocation_order": return AllocationOrder(rawValue: value)?.indonesianName ?? value
+            default: return value
+            }
+        }
+        let label = fields[field] ?? field
+        return "\(label): \(words(old)) → \(words(new))"
+    }
+
+    static let fields: [String: String] = [
+        "status": "Status", "reason": "Alasan", "kpj": "KPJ", "name": "Nama", "phone": "Telepon", "street": "Jalan",
+        "required_documents": "Dokumen wajib", "insured_income": "Upah yang didaftarkan", "include_jht": "JHT",
+        "allocation_order": "Urutan penyandang dana", "is_active": "Aktif", "risk": "Risiko", "description": "Keterangan",
+    ]
+}
