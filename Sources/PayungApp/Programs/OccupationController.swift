@@ -96,11 +96,11 @@ struct OccupationController {
 
     private func submit(_ req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        struct Form: Content { let code: String; let name: String; var description: String?; let risk: Int; var isActive: String? }
+        struct Form: Content { let code: String; let name: String; var description: String?; let risk: Int; var isActive: String?; var sector: String? }
         let form = try req.content.decodeBounded(Form.self)
         do {
             _ = try await save(code: form.code, OccupationInput(name: form.name, description: form.description, risk: form.risk,
-                                                                isActive: form.isActive == "1"), actor: actor, req: req)
+                                                                isActive: form.isActive == "1", sector: form.sector), actor: actor, req: req)
             return req.redirect(to: WebPath.occupations.path + "?ok=action_done")
         } catch let error as any DomainError {
             let response = try await req.view.render("programs/occupations", try await context(req, error: error.message)).encodeResponse(for: req)

@@ -30,7 +30,7 @@ extension ProposalWebController {
         /// Where the form posts: new proposal, or the correction of one.
         var action = WebPath.newProposal.path
         var editing = false
-        let relations = ["istri", "suami", "anak", "orang_tua", "saudara", "lainnya"]
+        let relations = HeirRelation.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) }
         var errors: [EntryIssue] = []
         var warnings: [EntryIssue] = []
         var message: String? = nil
