@@ -76,6 +76,8 @@ func registerRoutes(_ app: Application) {
     ImportAPIController().register(api: api)
     CoverageController().register(api: api, web: protected)
     ProgramSettingsController().register(api: api, web: protected)
+    OnboardingController().register(api: api, protected: protected)
+    ActivationController().register(public: web)
 }
 
 func registerCommands(_ app: Application) {
@@ -109,5 +111,6 @@ enum Migrations {
         CreateOccupationAliases(),
         CreatePremiums(),
         AddRequiredDocuments(),
+        CreateActivationCodes(),
     ]
 }

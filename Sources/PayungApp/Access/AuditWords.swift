@@ -27,6 +27,8 @@ enum AuditWords {
         "bpjs.export_batch": "Mengunduh berkas pendaftaran BPJS", "bpjs.import_result": "Mengimpor hasil pendaftaran BPJS",
         "bpjs.import_active": "Mengimpor daftar peserta aktif BPJS",
         "coverage.run": "Menghitung bulan kepesertaan",
+        "user.onboard": "Mengimpor akun Ketua RT dan verifikator", "user.activation_code": "Membuat kode aktivasi baru",
+        "user.activated": "Mengaktifkan akun dengan kode",
     ]
 
     static let entities: [String: String] = [

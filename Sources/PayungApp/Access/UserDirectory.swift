@@ -137,7 +137,15 @@ struct UserDirectory {
             _ = try? await passwords.verify(password, against: Self.dummyHash)
             throw AccessError.invalidCredentials
         }
-        let ok = try await passwords.verify(password, against: user.passwordHash)
+        // An onboarded account without a password yet: refused like a wrong
+        // password (same time, same answer) until its code is used.
+        let ok: Bool
+        if PendingActivation.isPending(user.passwordHash) {
+            _ = try? await passwords.verify(password, against: Self.dummyHash)
+            ok = false
+        } else {
+            ok = try await passwords.verify(password, against: user.passwordHash)
+        }
         let region = try await primaryRegion(of: user.id!)
         let who = AuditActor(userID: user.id, username: user.username, source: actor.source)
         let locked = try await AccessQueries(db: db).lockedUntil(user.id!).map { $0 > now } ?? false

@@ -61,6 +61,10 @@ struct RateLimiters: Sendable {
     /// behind one kelurahan's Wi-Fi or a carrier's NAT (each may mistype a
     /// few times), tight enough that guessing passwords across accounts stops.
     let failedLoginsPerAddress = RateLimiter(.init(limit: 100, window: 15 * 60))
+    /// Wrong activation codes: per client address, and per account (five
+    /// tries in 15 minutes: 48-bit codes cannot be guessed at that rate).
+    let failedActivationsPerAddress = RateLimiter(.init(limit: 30, window: 15 * 60))
+    let failedActivationsPerUser = RateLimiter(.init(limit: 5, window: 15 * 60))
 }
 
 extension Application {

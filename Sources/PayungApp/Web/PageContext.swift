@@ -54,6 +54,7 @@ enum Notice {
     static let messages: [String: String] = [
         "password_changed": "Kata sandi berhasil diubah.",
         "settings_saved": "Pengaturan program disimpan.",
+        "activated": "Akun aktif. Silakan masuk dengan kata sandi baru Anda.",
         "token_revoked": "Token dicabut.",
         "user_created": "Pengguna dibuat.",
         "role_added": "Peran ditambahkan.",
