@@ -106,11 +106,13 @@ struct ImportRowJudge: Sendable {
         var input = ProposalInput(
             programID: programID, nik: nikText, name: cell(row, .name), kk: cell(row, .kk).nilIfBlank,
             birthPlace: cell(row, .birthPlace).nilIfBlank, village: village?.dotted ?? "", rt: cell(row, .rt).nilIfBlank ?? defaults.rt,
-            rw: cell(row, .rw).nilIfBlank ?? defaults.rw, street: cell(row, .street).nilIfBlank, phone: cell(row, .phone).nilIfBlank,
+            rw: cell(row, .rw).nilIfBlank ?? defaults.rw, street: cell(row, .street).nilIfBlank,
+            // A phone typo never costs a worker their row: an unreadable phone is left out (a blank never erases).
+            phone: PhoneNumber(cell(row, .phone))?.digits,
             occupation: occupation, monthlyIncome: Rupiah(parsing: cell(row, .monthlyIncome)).map(\.amount),
             disability: cell(row, .disability).nilIfBlank, welfareDecile: Int(cell(row, .welfareDecile)),
             heirs: heirName.isEmpty ? [] : [HeirInput(name: heirName, relation: cell(row, .heirRelation).nilIfBlank ?? "lainnya",
-                                                       phone: cell(row, .heirPhone).nilIfBlank)],
+                                                       phone: PhoneNumber(cell(row, .heirPhone))?.digits)],
             submit: true, confirmWarnings: true)
         let location = village.map { RecordLocation(village: $0, rt: input.rt, rw: input.rw) }
         if let location, let actor, !AccessPolicy.may(actor, .importExport, at: location) {

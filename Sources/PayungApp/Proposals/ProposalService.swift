@@ -31,8 +31,17 @@ struct ProposalService {
             duplicates = try await ProposalQueries(db: db).duplicates(nik: digits, program: program, excluding: proposalID)
         }
         let names = try await OccupationModel.query(on: db).all().reduce(into: [String: String]()) { $0[$1.id!] = $1.name }
-        return EntryCheck.run(input.entry, rules: rules, today: today,
-                              knownRegions: knownRegions, duplicates: duplicates, occupationNames: names)
+        var issues = EntryCheck.run(input.entry, rules: rules, today: today,
+                                    knownRegions: knownRegions, duplicates: duplicates, occupationNames: names)
+        // Phones: the worker's and the heirs', in one form or refused (PhoneNumber).
+        if let phone = input.phone?.nilIfBlank, PhoneNumber(phone) == nil {
+            issues.append(EntryIssue(severity: .error, code: "phone_invalid", field: "phone", message: PhoneNumber.invalidMessage))
+        }
+        if (input.heirs ?? []).contains(where: { $0.phone?.nilIfBlank.map { PhoneNumber($0) == nil } ?? false }) {
+            issues.append(EntryIssue(severity: .error, code: "phone_invalid", field: "heirPhone",
+                                     message: "Nomor telepon ahli waris tidak dikenali. Tulis seperti 0812-3456-7890."))
+        }
+        return issues
     }
 
     /// The entry checks as a proposer asks for them before saving (the API's
@@ -178,7 +187,7 @@ struct ProposalService {
                 row.name = heir.name.trimmingCharacters(in: .whitespaces)
                 row.relation = heir.relation
                 row.nik = heir.nik.flatMap { try? NIK(parsing: $0, today: today).digits }
-                row.phone = heir.phone?.nilIfBlank
+                row.phone = heir.phone?.nilIfBlank.map { PhoneNumber($0)?.digits ?? $0 }
                 try await row.create(on: tx)
             }
         }

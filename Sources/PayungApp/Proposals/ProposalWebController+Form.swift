@@ -14,6 +14,7 @@ extension ProposalWebController {
         var occupation: String?
         var heirName: String?
         var heirRelation: String?
+        var heirPhone: String?
         var disability: String?
         var submit: String?
         var confirmWarnings: String?
@@ -27,13 +28,56 @@ extension ProposalWebController {
         let village: String
         let villageName: String
         let neighbourhood: String
+        var rt = ""
+        var rw = ""
         /// Where the form posts: new proposal, or the correction of one.
         var action = WebPath.newProposal.path
         var editing = false
         let relations = HeirRelation.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) }
-        var errors: [EntryIssue] = []
+        var errors: [EntryIssue] = [] { didSet { index() } }
         var warnings: [EntryIssue] = []
         var message: String? = nil
+        /// The first error of each field, shown under it (`aria-describedby`).
+        var fieldErrors: [String: String] = [:]
+        /// The field that gets the focus (`autofocus`): the first one in error.
+        var firstInvalid = ""
+
+        /// Form fields in page order; an issue about another field (the
+        /// address, the program) is shown at the top only.
+        static let fieldOrder = ["programID", "nik", "name", "occupation", "street", "phone", "disability", "heirName", "heirPhone"]
+
+        private mutating func index() {
+            var byField: [String: String] = [:]
+            for issue in errors {
+                let field = issue.field == "heirs" ? "heirName" : issue.field
+                if byField[field] == nil { byField[field] = issue.message }
+            }
+            fieldErrors = byField
+            firstInvalid = Self.fieldOrder.first { byField[$0] != nil } ?? ""
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case page, programs, occupations, form, village, villageName, neighbourhood, action, editing, relations, rt, rw
+            case errors, warnings, message, fieldErrors, firstInvalid, summary
+        }
+
+        struct SummaryItem: Encodable { let message: String; let href: String }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(page, forKey: .page); try c.encode(programs, forKey: .programs); try c.encode(occupations, forKey: .occupations)
+            try c.encode(form, forKey: .form); try c.encode(village, forKey: .village); try c.encode(villageName, forKey: .villageName)
+            try c.encode(neighbourhood, forKey: .neighbourhood); try c.encode(action, forKey: .action); try c.encode(editing, forKey: .editing)
+            try c.encode(relations, forKey: .relations); try c.encode(errors, forKey: .errors); try c.encode(warnings, forKey: .warnings)
+            try c.encodeIfPresent(message, forKey: .message); try c.encode(fieldErrors, forKey: .fieldErrors)
+            try c.encode(firstInvalid, forKey: .firstInvalid)
+            try c.encode(rt, forKey: .rt); try c.encode(rw, forKey: .rw)
+            // The summary links each error to its field; one about no field on the form (the address) is plain text.
+            try c.encode(errors.map { e in
+                let field = e.field == "heirs" ? "heirName" : e.field
+                return SummaryItem(message: e.message, href: Self.fieldOrder.contains(field) ? "#" + field : "")
+            }, forKey: .summary)
+        }
     }
 
     /// The RT grant the form proposes under: one neighbourhood.
@@ -62,7 +106,7 @@ extension ProposalWebController {
         return FormContext(page: PageContext(title: "Usulan baru", request: req),
                            programs: programs.map { Option(value: $0.id!.uuidString, label: $0.labelWithPhase(today: today)) },
                            occupations: occupations, form: form, village: grant.region.dotted, villageName: villageName,
-                           neighbourhood: "RT \(grant.rt ?? "")/RW \(grant.rw ?? "")")
+                           neighbourhood: "RT \(grant.rt ?? "")/RW \(grant.rw ?? "")", rt: grant.rt ?? "", rw: grant.rw ?? "")
     }
 
     func newForm(_ req: Request) async throws -> View {
@@ -82,7 +126,7 @@ extension ProposalWebController {
         var context = try await formContext(req, form: [
             "programID": proposal.programID.uuidString, "nik": worker.nik, "name": worker.name, "phone": worker.phone ?? "",
             "street": worker.street ?? "", "occupation": worker.occupationCode ?? "", "heirName": heir?.name ?? "",
-            "heirRelation": heir?.relation ?? "", "disability": worker.disability ?? ""])
+            "heirRelation": heir?.relation ?? "", "heirPhone": heir?.phone ?? "", "disability": worker.disability ?? ""])
         context.action = WebPath.proposal(id).path + "/ubah"
         context.editing = true
         // The form shows the full NIK: the read leaves its audit row like the detail page.
@@ -100,7 +144,7 @@ extension ProposalWebController {
         let input = ProposalInput(programID: form.programID ?? UUID(), nik: form.nik ?? "", name: form.name ?? "", village: grant.region.dotted,
                                   rt: grant.rt, rw: grant.rw, street: form.street, phone: form.phone, occupation: form.occupation,
                                   disability: form.disability?.nilIfBlank,
-                                  heirs: form.heirName?.nilIfBlank.map { [HeirInput(name: $0, relation: form.heirRelation ?? "lainnya")] } ?? [],
+                                  heirs: form.heirName?.nilIfBlank.map { [HeirInput(name: $0, relation: form.heirRelation ?? "lainnya", phone: form.heirPhone?.nilIfBlank)] } ?? [],
                                   submit: form.submit == "1", confirmWarnings: form.confirmWarnings == "1")
         do {
             _ = try await req.proposals.update(id, input, actor: actor, by: req.auditActor)
@@ -109,7 +153,7 @@ extension ProposalWebController {
             var context = try await formContext(req, form: [
                 "programID": form.programID?.uuidString ?? "", "nik": form.nik ?? "", "name": form.name ?? "", "phone": form.phone ?? "",
                 "street": form.street ?? "", "occupation": form.occupation ?? "", "heirName": form.heirName ?? "",
-                "heirRelation": form.heirRelation ?? "", "disability": form.disability ?? ""])
+                "heirRelation": form.heirRelation ?? "", "heirPhone": form.heirPhone ?? "", "disability": form.disability ?? ""])
             context.action = WebPath.proposal(id).path + "/ubah"
             context.editing = true
             context.message = error.message
@@ -124,7 +168,7 @@ extension ProposalWebController {
         let values: [String: String] = ["programID": form.programID?.uuidString ?? "", "nik": form.nik ?? "", "name": form.name ?? "",
                                         "phone": form.phone ?? "", "street": form.street ?? "", "occupation": form.occupation ?? "",
                                         "heirName": form.heirName ?? "", "heirRelation": form.heirRelation ?? "",
-                                        "disability": form.disability ?? ""]
+                                        "heirPhone": form.heirPhone ?? "", "disability": form.disability ?? ""]
         guard let programID = form.programID, let program = try await ProgramModel.find(programID, on: req.db) else {
             var context = try await formContext(req, form: values)
             context.message = "Pilih program."
@@ -134,7 +178,7 @@ extension ProposalWebController {
         let input = ProposalInput(programID: programID, nik: form.nik ?? "", name: form.name ?? "", village: grant.region.dotted,
                                   rt: grant.rt, rw: grant.rw, street: form.street, phone: form.phone, occupation: form.occupation,
                                   disability: form.disability?.nilIfBlank,
-                                  heirs: form.heirName?.nilIfBlank.map { [HeirInput(name: $0, relation: form.heirRelation ?? "lainnya")] } ?? [],
+                                  heirs: form.heirName?.nilIfBlank.map { [HeirInput(name: $0, relation: form.heirRelation ?? "lainnya", phone: form.heirPhone?.nilIfBlank)] } ?? [],
                                   submit: submit, confirmWarnings: form.confirmWarnings == "1")
         let issues = try await req.proposals.check(input, program: program)
         let errors = issues.filter { $0.severity == .error }

@@ -32,7 +32,8 @@ struct WorkerRow: Sendable {
         rt = input.rt.flatMap(RoleGrant.neighbourhoodNumber)
         rw = input.rw.flatMap(RoleGrant.neighbourhoodNumber)
         street = input.street?.nilIfBlank
-        phone = input.phone?.nilIfBlank
+        // One stored form of a phone ("081234567890"); the entry check refuses what is not one.
+        phone = input.phone?.nilIfBlank.map { PhoneNumber($0)?.digits ?? $0 }
         occupationCode = input.occupation?.nilIfBlank
         monthlyIncome = input.monthlyIncome
         disability = input.disability?.nilIfBlank

@@ -10,6 +10,13 @@ public struct EntryIssue: Sendable, Hashable, Codable {
     /// The form field it is about (`nik`, `occupation`, `village`...).
     public let field: String
     public let message: String
+
+    public init(severity: Severity, code: String, field: String, message: String) {
+        self.severity = severity
+        self.code = code
+        self.field = field
+        self.message = message
+    }
 }
 
 /// Another record of the same person that the duplicate check found.
