@@ -122,6 +122,7 @@ struct ProposalCorrectionTests {
             let rtActor = try #require(try await AccessQueries(db: app.db).authenticated(userID: rtUser.id!, method: .token)).actor
             let proposal = try await app.testProposals.propose(proposalInput(program: program, nik: testNIK(serial: 1)), actor: rtActor, by: .cli("t")).0
             let rt = try await BrowserSession.login(app, "rt.medono")
+            var lastPage = ""
             func upload(_ bytes: [UInt8]) async throws -> HTTPStatus {
                 var status = HTTPStatus.ok
                 let boundary = "payungboundary"
@@ -133,10 +134,15 @@ struct ProposalCorrectionTests {
                 body.writeString("\r\n--\(boundary)--\r\n")
                 var headers = rt.headers
                 headers.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-                try await app.testing().test(.POST, "/usulan/\(proposal.id!)/dokumen", headers: headers, body: body) { res in status = res.status }
+                try await app.testing().test(.POST, "/usulan/\(proposal.id!)/dokumen", headers: headers, body: body) { res in
+                    status = res.status
+                    lastPage = res.body.string
+                }
                 return status
             }
             #expect(try await upload(Array("not an image".utf8)) == .unprocessableEntity)
+            // Answered on the proposal's own page, with the upload form.
+            #expect(lastPage.contains("bukan foto") && lastPage.contains("action=\"/usulan/\(proposal.id!)/dokumen\""))
             let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 7, count: 5_000)
             #expect(try await upload(jpeg) == .seeOther)
             try await app.testing().test(.GET, "/usulan/\(proposal.id!)/dokumen/ktp", headers: rt.headers) { res in

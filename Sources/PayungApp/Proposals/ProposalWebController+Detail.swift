@@ -41,7 +41,7 @@ extension ProposalWebController {
         try await renderDetail(req, error: nil, status: .ok)
     }
 
-    private func renderDetail(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
+    func renderDetail(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
         let actor = try req.requireActor()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("Usulan") }
         let proposal = try await req.proposals.readable(id, actor: actor)

@@ -74,6 +74,16 @@ struct WorkerDocumentController {
         guard AccessPolicy.may(actor, .propose, at: proposal.location!) || AccessPolicy.may(actor, .importExport, at: proposal.location!) else {
             throw AccessError.forbidden
         }
+        do {
+            return try await store(req, proposal: proposal, actor: actor)
+        } catch let error as any DomainError where error.kind == .invalidInput {
+            // A wrong file is answered on the proposal's own page, next to the upload form.
+            return try await ProposalWebController().renderDetail(req, error: error.message, status: .unprocessableEntity)
+        }
+    }
+
+    private func store(_ req: Request, proposal: ProposalModel, actor: Actor) async throws -> Response {
+        let id = proposal.id!
         let form = try req.content.decodeBounded(UploadForm.self)
         guard WorkerDocument.kinds[form.kind] != nil else { throw AppError.invalid("document_kind_invalid", "Jenis dokumen: ktp atau kk.") }
         let data = Data(buffer: form.file.data)
@@ -81,7 +91,7 @@ struct WorkerDocumentController {
             throw AppError.invalid("document_too_large", "Foto terlalu besar (maksimal 2 MB). Kecilkan ukurannya lalu unggah lagi.")
         }
         guard let type = WorkerDocument.imageType(of: data) else {
-            throw AppError.invalid("document_not_image", "Berkas harus foto JPEG, PNG atau WebP.")
+            throw AppError.invalid("document_not_image", "Berkas \"\(form.file.filename.prefix(60))\" bukan foto. Unggah foto KTP atau KK berformat JPEG, PNG atau WebP (foto dari kamera HP).")
         }
         let now = req.application.clock.now()
         try await req.db.transaction { tx in
