@@ -11,40 +11,45 @@ struct ExportController {
         web.get(WebPath.programs.components + [":id", "batch-bpjs"], use: batch)
     }
 
+    /// The list as the page shows it: the same filters (program, status,
+    /// kelurahan, name or last NIK digits) and the same scope.
     private func proposals(_ req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        guard let programID = try? req.query.get(UUID.self, at: "program"), let program = try await ProgramModel.find(programID, on: req.db),
-              ProgramAPIController.visible(program, to: actor) else {
-            throw AppError.invalid("program_required", "Pilih program yang akan diunduh.")
+        let filter = try ProposalWebController.ListFilter(
+            status: try? req.query.get(String.self, at: "status"), program: try? req.query.get(String.self, at: "program"),
+            village: try? req.query.get(String.self, at: "village"), q: try? req.query.get(String.self, at: "q"), page: PageRequest())
+        if let text = try? req.query.get(String.self, at: "status"), !text.isEmpty, filter.status == nil {
+            throw AppError.invalid("status_invalid", "Status \"\(text.prefix(30))\" tidak dikenal. Pilihan: \(ProposalStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        return try await Self.proposalList(program, actor: actor, req)
+        var program: ProgramModel?
+        if let id = filter.programID {
+            guard let found = try await ProgramModel.find(id, on: req.db), ProgramAPIController.visible(found, to: actor) else {
+                throw AppError.notFound("Program")
+            }
+            program = found
+        }
+        return try await Self.proposalList(program, filter: filter, actor: actor, req)
     }
 
     private func batch(_ req: Request) async throws -> Response {
         try await Self.bpjsBatch(req.uuidParameter("id", thing: "Program"), req)
     }
 
-    /// The proposal list of `program` as XLSX or CSV (`format`, `status` from the query).
-    static func proposalList(_ program: ProgramModel, actor: Actor, _ req: Request) async throws -> Response {
+    /// The proposal list as XLSX or CSV (`format` from the query).
+    static func proposalList(_ program: ProgramModel?, filter: ProposalWebController.ListFilter, actor: Actor, _ req: Request) async throws -> Response {
         let format = try ExportRequest.Format.from(req)
-        let programID = program.id!
-        var status: ProposalStatus?
-        if let text = try? req.query.get(String.self, at: "status"), !text.isEmpty {
-            guard let known = ProposalStatus(rawValue: text) else {
-                throw AppError.invalid("status_invalid", "Status \"\(text)\" tidak dikenal. Pilihan: \(ProposalStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
-            status = known
-        }
         let full = AccessPolicy.mayAnywhere(actor, .importExport)
         let scopes = full ? AccessPolicy.scopes(of: actor, for: .importExport) : ProposalAPIController.readScopes(actor)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("payung-export-\(UUID().uuidString).\(format.rawValue)")
         let count = try await ProposalExport(db: req.db).write(
-            ExportRequest(kind: .proposals, programID: programID, format: format, statuses: status.map { [$0] } ?? [],
-                          scopes: scopes, fullNIK: full), to: url)
-        try await req.audit.record(AuditEntry(action: "export.proposals", entity: "program", entityID: programID.uuidString,
-                                              regionCode: program.regencyCode,
-                                              note: "\(count) rows, \(full ? "full NIK" : "masked NIK"), \(format.rawValue)"), by: req.auditActor)
-        return try await download(url, name: "usulan-\(program.code).\(format.rawValue)", format: format, req)
+            ExportRequest(kind: .proposals, programID: program?.id, format: format, statuses: filter.status.map { [$0] } ?? [],
+                          region: filter.village, search: filter.search, scopes: scopes, fullNIK: full), to: url)
+        let described = filter.query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        try await req.audit.record(AuditEntry(action: "export.proposals", entity: "program", entityID: program?.id?.uuidString,
+                                              regionCode: program?.regencyCode ?? scopes.first?.region.dotted,
+                                              note: "\(count) rows, \(full ? "full NIK" : "masked NIK"), \(format.rawValue)"
+                                                + (described.isEmpty ? "" : ", filter \(described)")), by: req.auditActor)
+        return try await download(url, name: "usulan-\(program?.code ?? "semua").\(format.rawValue)", format: format, req)
     }
 
     /// The BPJS registration batch of program `id` (`format`, `segment` from the query).

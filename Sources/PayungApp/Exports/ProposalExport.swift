@@ -14,9 +14,14 @@ struct ExportRequest: Sendable {
     enum Format: String, CaseIterable, Sendable { case xlsx, csv }
 
     var kind: Kind
-    var programID: UUID
+    /// nil: every program the caller may read (the list page without a program filter).
+    var programID: UUID?
     var format: Format
     var statuses: [ProposalStatus] = []
+    /// Only this kelurahan or kecamatan (the list's filter).
+    var region: RegionCode? = nil
+    /// Name or last NIK digits, as on the list (never a full NIK: that is a POST).
+    var search: ProposalSearch? = nil
     /// Region scopes the caller may read (nil: the whole program, for the server's CLI).
     var scopes: [AccessScope]? = nil
     /// Show full NIKs (only for roles that may export personal data).
@@ -31,7 +36,8 @@ struct ProposalExport {
     static let pageSize = 5_000
 
     static let headers = ["NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Kode Kelurahan", "Kelurahan", "RT", "RW", "Alamat",
-                          "No HP", "Jenis Pekerjaan", "Penghasilan", "Desil", "Status", "No KPJ", "Tanggal Mulai", "Tanggal Usulan"]
+                          "No HP", "Jenis Pekerjaan", "Penghasilan", "Desil", "Status", "No KPJ", "Tanggal Mulai", "Tanggal Usulan",
+                          "Program"]
 
     struct Row: Decodable {
         let id: UUID
@@ -52,6 +58,7 @@ struct ProposalExport {
         let kpj: String?
         let bpjs_start_date: String?
         let created_at: Date
+        let program_name: String
     }
 
     /// Writes the file and returns the number of rows.
@@ -71,12 +78,25 @@ struct ProposalExport {
                 .column(SQLColumn("street", table: "w")).column(SQLColumn("phone", table: "w")).column(SQLColumn("name", table: "o"), as: "occupation")
                 .column(SQLColumn("monthly_income", table: "w")).column(SQLColumn("welfare_decile", table: "w"))
                 .column(SQLColumn("status", table: "p")).column(SQLColumn("kpj", table: "p")).column(SQLColumn("bpjs_start_date", table: "p"))
-                .column(SQLColumn("created_at", table: "p"))
+                .column(SQLColumn("created_at", table: "p")).column(SQLColumn("name", table: "g"), as: "program_name")
                 .from(SQLAlias(SQLIdentifier("proposals"), as: SQLIdentifier("p")))
+                .join(SQLAlias(SQLIdentifier("programs"), as: SQLIdentifier("g")), on: SQLColumn("program_id", table: "p"), .equal, SQLColumn("id", table: "g"))
                 .join(SQLAlias(SQLIdentifier("workers"), as: SQLIdentifier("w")), on: SQLColumn("worker_id", table: "p"), .equal, SQLColumn("id", table: "w"))
                 .join(SQLAlias(SQLIdentifier("regions"), as: SQLIdentifier("r")), method: SQLJoinMethod.left, on: SQLColumn("village_code", table: "p"), .equal, SQLColumn("code", table: "r"))
                 .join(SQLAlias(SQLIdentifier("occupations"), as: SQLIdentifier("o")), method: SQLJoinMethod.left, on: SQLColumn("occupation_code", table: "w"), .equal, SQLColumn("code", table: "o"))
-                .where(SQLColumn("program_id", table: "p"), .equal, SQLBind(request.programID))
+            if let programID = request.programID { query = query.where(SQLColumn("program_id", table: "p"), .equal, SQLBind(programID)) }
+            if let region = request.region {
+                query = query.where(SQLRaw("(p.village_code = '\(region.dotted)' OR p.village_code LIKE '\(region.dotted).%')"))
+            }
+            switch request.search {
+            case .fullNIK(let nik)?: query = query.where(SQLColumn("nik", table: "w"), .equal, SQLBind(nik))
+            case .lastDigits(let digits)?: query = query.where(SQLColumn("nik", table: "w"), .like, SQLBind("%" + digits))
+            case .name(let name)?:
+                let pattern = "%" + name.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                query = query.where(SQLQueryString("LOWER(w.name) LIKE \(bind: pattern) ESCAPE '\\'"))
+            case nil: break
+            }
             if !statuses.isEmpty { query = query.where(SQLColumn("status", table: "p"), .in, SQLBind.group(statuses.map(\.rawValue))) }
             if let scopes = request.scopes {
                 guard !scopes.isEmpty else { break }
@@ -92,6 +112,7 @@ struct ProposalExport {
                     r.monthly_income.map { .number($0) } ?? .empty, r.welfare_decile.map { .number(Int64($0)) } ?? .empty,
                     .text(ProposalStatus(rawValue: r.status)?.indonesianName ?? r.status), .text(r.kpj ?? ""),
                     r.bpjs_start_date.flatMap(CalendarDate.init(iso:)).map { .date($0) } ?? .empty, .date(CalendarDate(r.created_at)),
+                    .text(r.program_name),
                 ]
                 try xlsx?.append(cells)
                 try csv?.append(cells)

@@ -93,7 +93,15 @@ struct ImportAPIController {
             guard let program = try await ProgramModel.find(id, on: req.db), ProgramAPIController.visible(program, to: actor) else {
                 throw AppError.notFound("Program")
             }
-            return try await ExportController.proposalList(program, actor: actor, req)
+            var filter = ProposalWebController.ListFilter()
+            if let text = try? req.query.get(String.self, at: "status"), !text.isEmpty {
+                guard let status = ProposalStatus(rawValue: text) else {
+                    throw AppError.invalid("status_invalid", "Status \"\(text.prefix(30))\" tidak dikenal. Pilihan: \(ProposalStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                filter.status = status
+            }
+            filter.programID = program.id
+            return try await ExportController.proposalList(program, filter: filter, actor: actor, req)
         }
         api.on(Self.bpjsBatch) { req in
             try await ExportController.bpjsBatch(req.uuidParameter("id", thing: "Program"), req)
