@@ -9,6 +9,15 @@ struct ImportController {
     func register(protected web: any RoutesBuilder) {
         web.get(WebPath.imports.components, use: form)
         web.on(.POST, WebPath.imports.components, body: .collect(maxSize: APIOperation.spreadsheetMaxSize), use: upload)
+        web.get(WebPath.imports.components + ["templat", ":file"]) { req async throws -> Response in
+            _ = try req.requireActor(allowedTo: .importExport)
+            let file = req.parameters.get("file") ?? ""
+            let parts = file.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let kind = ImportJob.Kind(rawValue: parts[0]), let format = ExportRequest.Format(rawValue: parts[1]) else {
+                throw AppError.notFound("Templat")
+            }
+            return try await ImportTemplate.response(kind, format: format, req)
+        }
         web.get(WebPath.imports.components + [":id"], use: show)
         web.post(WebPath.imports.components + [":id", "terapkan"], use: apply)
         web.post(WebPath.imports.components + [":id", "pemetaan"], use: remap)
