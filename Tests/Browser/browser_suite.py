@@ -53,11 +53,12 @@ ROLE_PAGES = {
     "kadis.pekalongan": COMMON + ["/program", ("program", "/program", "a.card[href^='/program/']")],
     "bpjs.pekalongan": COMMON + ["/usulan?status=approved", ("proposal", "/usulan?status=approved", "table.queue td.who a")],
     "sponsor.pekalongan": ["/", "/program", "/akun"],
-    "admin.pekalongan": COMMON + ["/admin/pengguna", "/admin/pekerjaan", ("user", "/admin/pengguna", "table a[href^='/admin/pengguna/']")],
+    "admin.pekalongan": COMMON + ["/admin/pengguna", "/admin/pekerjaan", "/admin/pengguna/impor",
+                                  ("user", "/admin/pengguna", "table a[href^='/admin/pengguna/']")],
     "auditor.pekalongan": ["/", "/audit", "/akun"],
     "operator.jambi": ["/", "/usulan", "/program"],
 }
-ANONYMOUS_PAGES = ["/", "/masuk", "/wilayah", "/halaman-yang-tidak-ada"]
+ANONYMOUS_PAGES = ["/", "/masuk", "/aktivasi", "/wilayah", "/halaman-yang-tidak-ada"]
 
 CODE_PATTERNS = [
     ("region code", re.compile(r"\b\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?\b")),

@@ -56,6 +56,8 @@ struct DemoCommand: AsyncCommand {
         console.print("Demo users: \(created) created, \(DemoUsers.all.count - created) already there. Password for all: \(DemoUsers.password)")
         for account in DemoUsers.all { console.print("  \(account.username)\t\(account.displayName)") }
         try await DemoPrograms(app: app, console: console).run()
+        let photos = try await DemoDocuments.attach(on: app.db, now: app.clock.now())
+        console.print("Demo KTP photos (drawn cards, no real data) for \(photos) proposals under verification.")
         console.print("Demo ready. Start it with: swift run payung serve, then open http://127.0.0.1:8080")
     }
 }
