@@ -62,13 +62,13 @@ struct ImportChangesTests {
             let program = try await app.makeProgram()
             let importer = ProposalImporter(db: app.db, now: app.clock.now(), today: app.clock.today)
             let header = "NIK,Nama,Kelurahan,RT,RW,Pekerjaan,Ahli Waris,Hubungan,No HP\n"
-            let first = TabularFile(rows: TabularFile.csvRows(Data((header + "\(testNIK(serial: 62)),Budi,33.75.01.1002,3,5,porter,Ani,istri,0811\n").utf8)))
+            let first = TabularFile(rows: TabularFile.csvRows(Data((header + "\(testNIK(serial: 62)),Budi,33.75.01.1002,3,5,porter,Ani,istri,0811-1111-1111\n").utf8)))
             _ = try await importer.run(first, program: program, actor: nil, by: .cli("t"), dryRun: false)
-            let second = TabularFile(rows: TabularFile.csvRows(Data((header + "\(testNIK(serial: 62)),Budi,33.75.01.1002,3,5,porter,Ani,istri,0822\n").utf8)))
+            let second = TabularFile(rows: TabularFile.csvRows(Data((header + "\(testNIK(serial: 62)),Budi,33.75.01.1002,3,5,porter,Ani,istri,0822-2222-2222\n").utf8)))
             let dry = try await importer.run(second, program: program, actor: nil, by: .cli("t"), dryRun: true)
             #expect(dry.summary.updated == 1)
             #expect(dry.changes.first?.fields.map(\.field) == ["phone"])
-            #expect(dry.changes.first?.sentence == "Nomor HP: 0811 -> 0822")
+            #expect(dry.changes.first?.sentence == "Nomor HP: 081111111111 -> 082222222222")
         }
     }
 }
