@@ -160,7 +160,8 @@ class Suite:
         self.checked += 1
         title = driver.title
         heading = driver.find_element(By.TAG_NAME, "h1").text if driver.find_elements(By.TAG_NAME, "h1") else ""
-        if not expect_error and ("Terjadi kesalahan" in heading or "kesalahan" in title.lower()):
+        error_headings = ("Terjadi kesalahan", "Tidak diizinkan", "Permintaan tidak dapat diproses", "Tidak ditemukan", "Terlalu banyak")
+        if not expect_error and any(h in heading for h in error_headings):
             self.fail(where, f"error page: {heading}")
         overflow = driver.execute_script(OVERFLOW_JS)
         if overflow["scrollWidth"] > overflow["innerWidth"] + 1:
