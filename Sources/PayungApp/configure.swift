@@ -10,7 +10,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     try app.useDatabase(config.database, logSQL: config.logSQL)
     app.migrations.add(Migrations.all)
-    try await app.prepareDatabase(config.database)
+    if config.opensDatabase { try await app.prepareDatabase(config.database) }
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.sessions.use(.fluent)
@@ -78,6 +78,7 @@ func registerRoutes(_ app: Application) {
     ProgramSettingsController().register(api: api, web: protected)
     OnboardingController().register(api: api, protected: protected)
     ActivationController().register(public: web)
+    BudgetPlannerController().register(api: api, web: protected)
 }
 
 func registerCommands(_ app: Application) {
@@ -91,6 +92,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(BPJSCommand(), as: "bpjs")
     app.asyncCommands.use(CoverageCommand(), as: "coverage")
+    app.asyncCommands.use(BudgetCommand(), as: "budget")
 }
 
 /// Every migration, in order. Migrations are history: never edit one that shipped.

@@ -16,8 +16,11 @@ try LoggingSystem.bootstrap(from: &environment) { level in
 let app = try await Application.make(environment)
 var exitCode: Int32 = 0
 do {
-    try await configure(app, config: try AppConfig.fromEnvironment())
     let command = environment.arguments.dropFirst().first ?? "serve"
+    var config = try AppConfig.fromEnvironment()
+    // The budget planner is arithmetic: it never creates or opens a database.
+    config.opensDatabase = command != "budget"
+    try await configure(app, config: config)
     if command == "serve" || command.hasPrefix("-") {
         try await app.autoMigrate()
     }

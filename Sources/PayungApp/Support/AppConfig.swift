@@ -38,6 +38,9 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 /// Settings, read once at start-up from the environment into one typed value.
 public struct AppConfig: Sendable {
     public var database: DatabaseLocation
+    /// Whether configuring touches the database (SQLite's WAL switch opens
+    /// the file). Commands that need none (`payung budget`) leave it alone.
+    public var opensDatabase = true
     /// Root of the project files (`Resources/Views`, `Public`); defaults to the
     /// working directory. `PAYUNG_ROOT` overrides.
     public var rootDirectory: String

@@ -31,6 +31,9 @@ struct PageContext: Encodable {
                 items.append(("Program", .programs))
             }
             if AccessPolicy.mayAnywhere(actor, .importExport) { items.append(("Impor", .imports)) }
+            if AccessPolicy.mayAnywhere(actor, .approve) || AccessPolicy.mayAnywhere(actor, .manageSettings) {
+                items.append(("Anggaran", BudgetPlannerController.path))
+            }
             items.append(("Cek NIK", .nikCheck))
             if AccessPolicy.mayAnywhere(actor, .manageUsers) { items.append(("Pengguna", .users)) }
             if actor.roles.contains(.admin) { items.append(("Pekerjaan", .occupations)) }
