@@ -79,6 +79,7 @@ func registerRoutes(_ app: Application) {
     OnboardingController().register(api: api, protected: protected)
     ActivationController().register(public: web)
     BudgetPlannerController().register(api: api, web: protected)
+    SponsorController().register(api: api, web: protected)
 }
 
 func registerCommands(_ app: Application) {

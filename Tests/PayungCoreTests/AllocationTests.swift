@@ -85,3 +85,15 @@ struct AllocationTests {
         #expect(Pledge.personMonths(participants: Int.max, months: 2) == nil)
     }
 }
+
+@Suite("Small counts hidden, with a complementary cell")
+struct SmallCountsTests {
+    @Test("counts under 5 are hidden; a lone hidden cell takes the next smallest with it")
+    func suppression() {
+        #expect(SmallCounts.hidden([12, 3, 40]) == [1, 0])
+        #expect(SmallCounts.hidden([12, 3, 2, 40]) == [1, 2])
+        #expect(SmallCounts.hidden([12, 30, 40]).isEmpty)
+        #expect(SmallCounts.hidden([0, 12, 30]).isEmpty)
+        #expect(SmallCounts.hidden([4]) == [0])
+    }
+}

@@ -29,12 +29,14 @@ enum AuditWords {
         "coverage.run": "Menghitung bulan kepesertaan",
         "user.onboard": "Mengimpor akun Ketua RT dan verifikator", "user.activation_code": "Membuat kode aktivasi baru",
         "user.activated": "Mengaktifkan akun dengan kode",
+        "sponsor.create": "Menambah penyandang dana", "sponsor.pledge": "Mencatat komitmen penyandang dana",
+        "sponsor.link_user": "Menautkan pengguna ke penyandang dana",
     ]
 
     static let entities: [String: String] = [
         "proposal": "Usulan", "worker": "Pekerja", "workers": "Pekerja", "user": "Pengguna", "api_token": "Token API",
         "program": "Program", "occupation": "Jenis pekerjaan", "regions": "Wilayah", "audit_events": "Jejak audit",
-        "bpjs_active_participants": "Peserta aktif BPJS", "import": "Impor",
+        "bpjs_active_participants": "Peserta aktif BPJS", "import": "Impor", "sponsor": "Penyandang dana",
     ]
 
     static func action(_ code: String) -> String {

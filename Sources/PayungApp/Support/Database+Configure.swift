@@ -31,9 +31,9 @@ extension Application {
         let level: Logger.Level = logSQL ? .info : .debug
         switch location {
         case .sqliteFile(let path):
-            databases.use(.sqlite(.file(path), sqlLogLevel: level), as: .sqlite)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), dataEncoder: .init(), dataDecoder: .init(), sqlLogLevel: level), as: .sqlite)
         case .sqliteMemory:
-            databases.use(.sqlite(.memory, sqlLogLevel: level), as: .sqlite)
+            databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(30), dataEncoder: .init(), dataDecoder: .init(), sqlLogLevel: level), as: .sqlite)
         case .postgres(let url):
             // A burst (fifty RT heads signing in at once, a bulk approval)
             // waits for a connection instead of failing after the default 10 s

@@ -88,7 +88,7 @@ struct HomeTasks: Encodable {
         }
         if roles.contains(.sponsor) {
             sections.append(Section(title: "Penyandang dana", tasks: [
-                Task(label: "Program yang Anda danai", href: WebPath.programs.path),
+                Task(label: "Yang dibiayai dana Anda", href: SponsorController.path.path),
             ]))
         }
         if roles.contains(.admin) {

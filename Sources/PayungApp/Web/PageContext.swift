@@ -34,6 +34,9 @@ struct PageContext: Encodable {
             if AccessPolicy.mayAnywhere(actor, .approve) || AccessPolicy.mayAnywhere(actor, .manageSettings) {
                 items.append(("Anggaran", BudgetPlannerController.path))
             }
+            if AccessPolicy.mayAnywhere(actor, .approve) || AccessPolicy.mayAnywhere(actor, .manageSettings) || actor.roles.contains(.sponsor) {
+                items.append(("Penyandang dana", SponsorController.path))
+            }
             items.append(("Cek NIK", .nikCheck))
             if AccessPolicy.mayAnywhere(actor, .manageUsers) { items.append(("Pengguna", .users)) }
             if actor.roles.contains(.admin) { items.append(("Pekerjaan", .occupations)) }
