@@ -63,21 +63,23 @@ struct ActivationController {
             limiters.failedActivationsPerUser.hit(username, now: now)
             return try await again(wrong, .unauthorized)
         }
-        let hash = try await PasswordHashing(app: req.application).hash(password)
+        // The code is checked before the password is hashed, so an unknown
+        // user and a wrong code cost the same time and get the same answer.
         let userID = user.id!
+        guard try await ActivationCodes.isValid(compact, for: userID, now: now, on: req.db) else {
+            limiters.failedActivationsPerAddress.hit(address, now: now)
+            limiters.failedActivationsPerUser.hit(username, now: now)
+            return try await again(wrong, .unauthorized)
+        }
+        let hash = try await PasswordHashing(app: req.application).hash(password)
         let activated = try await req.db.transaction { tx -> Bool in
             // Consumed atomically: two tabs with the same code cannot both use it.
-            let used = try await tx.sql.raw("""
-                UPDATE activation_codes SET used_at = \(bind: now)
-                WHERE user_id = \(bind: userID) AND code_hash = \(bind: Onboarding.hash(compact))
-                AND used_at IS NULL AND expires_at > \(bind: now) RETURNING id
-                """).all()
-            guard !used.isEmpty else { return false }
+            guard try await ActivationCodes.consume(compact, for: userID, now: now, on: tx) else { return false }
             try await tx.sql.update("users").set("password_hash", to: hash).set("password_changed_at", to: now)
-                .set("failed_logins", to: 0).where("id", .equal, userID).run()
+                .set("failed_logins", to: 0).set("locked_until", to: SQLLiteral.null).where("id", .equal, userID).run()
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "user.activated", entity: "user", entityID: userID.uuidString,
-                regionCode: try await AccessQueries(db: tx).grants(of: userID).map(\.regionCode).min { $0.count < $1.count }),
+                regionCode: try await ActivationCodes.primaryRegion(of: userID, on: tx)),
                 by: AuditActor(userID: userID, username: user.username, source: "web"))
             return true
         }

@@ -22,7 +22,11 @@ struct OnboardingController {
                 "rows": Schema.array(Schema.object([
                     "line": Schema.integer(), "name": Schema.string(), "outcome": Schema.string(values: ["created", "unchanged", "rejected"]),
                     "username": Schema.string(), "place": Schema.string(), "role": Schema.string(),
-                    "code": Schema.string("One-time activation code, shown once"), "message": Schema.string(),
+                    "rt": Schema.string(), "rw": Schema.string(),
+                    "code": Schema.string("One-time activation code, shown once"),
+                    "column": Schema.string("A refused row: the column at fault, as the sheet titles it"),
+                    "reason": Schema.string("A refused row: a stable reason code, e.g. village_unknown, phone_invalid, role_unknown"),
+                    "message": Schema.string(),
                 ], required: ["line", "name", "outcome", "message"])),
             ], required: ["created", "unchanged", "rejected", "rows"]),
         ])
@@ -30,12 +34,13 @@ struct OnboardingController {
             let actor = try req.requireActor(allowedTo: .manageUsers)
             let pemda = try Self.pemda(req, actor: actor, raw: try? req.query.get(String.self, at: "pemda"))
             guard let body = req.body.data else { throw AppError.invalid("file_missing", "Kirim berkas XLSX atau CSV sebagai isi permintaan.") }
-            let sheet = try TabularFile.read(data: Data(buffer: body), fileName: "api")
+            let sheet = try TabularFile.read(data: Data(buffer: body), fileName: "api", limits: Onboarding.limits)
             return try await Onboarding(db: req.db, now: req.application.clock.now()).run(sheet, pemda: pemda, manager: actor, by: req.auditActor)
         }
         web.get(Self.importPath.components, use: form)
         web.on(.POST, Self.importPath.components, body: .collect(maxSize: "10mb"), use: upload)
-        web.get(Self.importPath.components + ["templat.csv"], use: template)
+        web.get(Self.importPath.components + ["templat.csv"]) { req in try await Self.template(req, format: .csv) }
+        web.get(Self.importPath.components + ["templat.xlsx"]) { req in try await Self.template(req, format: .xlsx) }
         web.post(WebPath.users.components + [":id", "kode-aktivasi"], use: reissue)
     }
 
@@ -64,6 +69,7 @@ struct OnboardingController {
         var result: OnboardingResult? = nil
         var created: [OnboardingRowResult] = []
         var others: [OnboardingRowResult] = []
+        var validUntil = ""
     }
 
     struct Option: Encodable { let value: String; let label: String }
@@ -93,10 +99,12 @@ struct OnboardingController {
             guard name.hasSuffix(".xlsx") || name.hasSuffix(".csv") else {
                 throw AppError.invalid("file_type_invalid", "Berkas harus Excel .xlsx atau .csv (bukan \(file.filename.prefix(60))). Simpan ulang dari Excel sebagai .xlsx.")
             }
-            let sheet = try TabularFile.read(data: Data(buffer: file.data), fileName: file.filename)
+            let sheet = try TabularFile.read(data: Data(buffer: file.data), fileName: file.filename, limits: Onboarding.limits)
             let pemda = try Self.pemda(req, actor: actor, raw: input.pemda)
             let result = try await Onboarding(db: req.db, now: req.application.clock.now()).run(sheet, pemda: pemda, manager: actor, by: req.auditActor)
             context.result = result
+            let now = req.application.clock.now()
+            context.validUntil = CalendarDate(now.addingTimeInterval(Double(ActivationCode.validDays) * 86_400)).indonesian
             context.created = result.rows.filter { $0.outcome == .created }
             context.others = result.rows.filter { $0.outcome != .created }
             let response = try await req.view.render("access/onboarding", context).encodeResponse(for: req)
@@ -111,15 +119,32 @@ struct OnboardingController {
         }
     }
 
-    private func template(_ req: Request) async throws -> Response {
+    /// The sheet to fill: Payung's header words and three example rows,
+    /// which the import refuses ("(contoh)"), so a filled template imports as it is.
+    static func template(_ req: Request, format: ExportRequest.Format) async throws -> Response {
         _ = try req.requireActor(allowedTo: .manageUsers)
-        let csv = "Nama,Telepon,Kecamatan,Kelurahan,RT,RW,Peran\r\n"
-            + "(contoh) Nama Ketua RT,0812-3456-7890,Nama Kecamatan,Nama Kelurahan,3,5,Ketua RT\r\n"
-            + "(contoh) Nama Verifikator Kelurahan,081298765432,Nama Kecamatan,Nama Kelurahan,,,Kelurahan\r\n"
-            + "(contoh) Nama Verifikator Kecamatan,,Nama Kecamatan,,,,Kecamatan\r\n"
-        let response = Response(status: .ok, body: .init(string: csv))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.contentDisposition = .init(.attachment, filename: "templat-akun-rt.csv")
+        let headers = OnboardingSheet.headers.map(\.title)
+        let examples: [[String]] = [
+            ["(contoh) Nama Ketua RT", "0812-3456-7890", "Pekalongan Barat", "Medono", "3", "5", "Ketua RT"],
+            ["(contoh) Nama Verifikator Kelurahan", "081298765432", "Pekalongan Barat", "Medono", "", "", "Kelurahan"],
+            ["(contoh) Nama Verifikator Kecamatan", "", "Pekalongan Barat", "", "", "", "Kecamatan"],
+        ]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("payung-onboarding-\(UUID().uuidString).\(format.rawValue)")
+        switch format {
+        case .xlsx:
+            let writer = try XLSXWriter(url: url, sheetName: "Akun", headers: headers)
+            for row in examples { try writer.append(row.map { .text($0) }) }
+            try writer.finish()
+        case .csv:
+            let writer = try CSVWriter(url: url, headers: headers)
+            for row in examples { try writer.append(row.map { .text($0) }) }
+            try writer.finish()
+        }
+        let response = try await req.fileio.asyncStreamFile(at: url.path) { _ in try? FileManager.default.removeItem(at: url) }
+        response.headers.contentType = format == .xlsx
+            ? HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            : HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "templat-akun-rt.\(format.rawValue)")
         return response
     }
 
@@ -127,7 +152,7 @@ struct OnboardingController {
         let actor = try req.requireActor(allowedTo: .manageUsers)
         let id = try req.uuidParameter("id", thing: "Pengguna")
         let user = try await req.userDirectory.manageable(id, manager: actor)
-        let code = try await Onboarding.reissue(userID: id, now: req.application.clock.now(), by: req.auditActor, on: req.db)
+        let code = try await ActivationCodes.reissue(userID: id, now: req.application.clock.now(), by: req.auditActor, on: req.db)
         struct Context: Encodable { let page: PageContext; let username: String; let name: String; let code: String; let id: String }
         return try await req.view.render("access/activation-code", Context(
             page: PageContext(title: "Kode aktivasi baru", request: req), username: user.username, name: user.displayName,
