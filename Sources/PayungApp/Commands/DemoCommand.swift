@@ -58,6 +58,10 @@ struct DemoCommand: AsyncCommand {
         try await DemoPrograms(app: app, console: console).run()
         let photos = try await DemoDocuments.attach(on: app.db, now: app.clock.now())
         console.print("Demo KTP photos (drawn cards, no real data) for \(photos) proposals under verification.")
+        let money = try await DemoSponsors.seed(on: app.db, now: app.clock.now())
+        if money.sponsors > 0 {
+            console.print("Demo sponsors: \(money.sponsors) with pledges; \(money.personMonths) person-months planned and priced (payung coverage run).")
+        }
         console.print("Demo ready. Start it with: swift run payung serve, then open http://127.0.0.1:8080")
     }
 }

@@ -190,8 +190,10 @@ struct SponsorController {
         let programs = try await ProgramModel.query(on: req.db).filter(\.$regencyCode == sponsor.pemdaCode).sort(\.$startMonth, .descending).all()
         let programNames = Dictionary(uniqueKeysWithValues: programs.map { ($0.id!, $0.name) })
         let regionNames = try await RegionQueries(db: req.db).names(of: dto.pledges.compactMap(\.region))
+        let occupationNames = Dictionary(uniqueKeysWithValues: try await OccupationModel.query(on: req.db).all().map { ($0.id!, $0.name) })
         func month(_ iso: String) -> String { YearMonth(iso: iso)?.indonesian ?? iso }
         let canPledge = RegionCode(sponsor.pemdaCode).map { AccessPolicy.may(actor, .manageSettings, in: $0) } ?? false
+        let statement = try await service.statement(sponsor)
         return ShowView(
             page: PageContext(title: sponsor.name, request: req), id: sponsor.id!.uuidString, name: sponsor.name, kind: dto.kindName,
             segment: PayungCore.BPJSSegment(rawValue: sponsor.segment)?.indonesianName ?? sponsor.segment,
@@ -199,10 +201,11 @@ struct SponsorController {
                 .init(program: programNames[p.programID] ?? "", period: "\(month(p.fromMonth)) – \(month(p.throughMonth))",
                       size: p.amount.map { Rupiah($0).formatted } ?? "\(Count.id(p.participants ?? 0)) peserta x \(p.months ?? 0) bulan",
                       used: "\(Count.id(p.usedPersonMonths)) orang-bulan, \(Rupiah(p.usedRupiah).formatted)",
-                      target: [p.region.map { code in regionNames[code].flatMap { n in RegionCode(code).map { $0.placeName(n) } } ?? code }, p.occupation]
+                      target: [p.region.map { code in regionNames[code].flatMap { n in RegionCode(code).map { $0.placeName(n) } } ?? code },
+                              p.occupation.map { occupationNames[$0] ?? $0 }]
                         .compactMap { $0 }.joined(separator: ", "))
             },
-            statement: try await service.statement(sponsor), total: "", canPledge: canPledge,
+            statement: statement, total: Rupiah(statement.rupiah).formatted, canPledge: canPledge,
             programs: programs.map { .init(value: $0.id!.uuidString, label: $0.name) }, error: error)
     }
 
