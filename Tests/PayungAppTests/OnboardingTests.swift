@@ -189,7 +189,18 @@ struct OnboardingTests {
             let newCode = try #require(page.firstMatch(of: /<strong class="code">([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2})<\/strong>/).map { String($0.output.1) })
             #expect(try await auditCount(app, "user.activation_code", entityID: user.id!.uuidString) == 1)
             #expect(try await Self.activate(app, username: "rt003rw005.medono", code: firstCode, password: "kata-sandi-baru-1").status == .unauthorized)
-            #expect(try await Self.activate(app, username: "rt003rw005.medono", code: newCode, password: "kata-sandi-baru-1").status == .seeOther)
+            // The same over the API: a Jambi token does not see the user; the Pekalongan admin gets a code that replaces the page's.
+            try await app.testing().test(.POST, "/api/v1/users/\(user.id!)/activation-code", headers: .bearer(jambiToken)) { res in
+                #expect(res.status == .notFound)
+            }
+            var apiCode = ""
+            try await app.testing().test(.POST, "/api/v1/users/\(user.id!)/activation-code", headers: .bearer(adminToken)) { res in
+                #expect(res.status == .ok)
+                apiCode = (try? res.content.decode(OnboardingController.Issued.self).code) ?? ""
+            }
+            #expect(try await auditCount(app, "user.activation_code", entityID: user.id!.uuidString) == 2)
+            #expect(try await Self.activate(app, username: "rt003rw005.medono", code: newCode, password: "kata-sandi-baru-1").status == .unauthorized)
+            #expect(try await Self.activate(app, username: "rt003rw005.medono", code: apiCode, password: "kata-sandi-baru-1").status == .seeOther)
             let jambi = try await BrowserSession.login(app, "admin.jambi")
             try await app.testing().test(.POST, "/admin/pengguna/\(user.id!)/kode-aktivasi", headers: jambi.headers, beforeRequest: { req in
                 try req.content.encode(["_csrf": jambi.csrf], as: .urlEncodedForm)

@@ -131,7 +131,13 @@ struct Onboarding {
                 result.message = "Akun dibuat."
                 results.append(result)
             }
-            try await Self.insert(users: users, grants: grants, codes: codes, on: tx)
+            do {
+                try await Self.insert(users: users, grants: grants, codes: codes, on: tx)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Another import or a new user took a username meanwhile: nothing was kept.
+                throw AppError(code: "onboarding_conflict", message: "Pada saat yang sama ada akun lain yang dibuat dengan nama pengguna yang sama; "
+                               + "tidak ada yang disimpan. Impor ulang berkasnya.", kind: .conflict)
+            }
             let created = results.filter { $0.outcome == .created }.count
             let unchanged = results.filter { $0.outcome == .unchanged }.count
             let rejected = results.filter { $0.outcome == .rejected }.count

@@ -13,7 +13,17 @@ struct OnboardingController {
                                         tag: "Akses",
                                         query: [.init(name: "pemda", description: "The Pemda (regency code, e.g. 33.75); needed when the admin manages several",
                                                       schema: ["type": "string"])],
-                                        response: "OnboardingResult", errors: [403, 413, 415, 422], spreadsheetBody: true)
+                                        response: "OnboardingResult", errors: [403, 409, 413, 415, 422], spreadsheetBody: true)
+
+    static let apiReissue = APIOperation(method: .POST, path: "/api/v1/users/{id}/activation-code", operationID: "reissueActivationCode",
+                                         summary: "A new one-time activation code for one user (shown once; earlier codes stop working)",
+                                         tag: "Akses", response: "ActivationCodeIssued", errors: [403, 404])
+
+    struct Issued: Content {
+        let username: String
+        let code: String
+        let expiresAt: Date
+    }
 
     func register(api: APIRouter, protected web: any RoutesBuilder) {
         api.app.addAPISchemas([
@@ -29,7 +39,19 @@ struct OnboardingController {
                     "message": Schema.string(),
                 ], required: ["line", "name", "outcome", "message"])),
             ], required: ["created", "unchanged", "rejected", "rows"]),
+            "ActivationCodeIssued": Schema.object([
+                "username": Schema.string(), "code": Schema.string("One-time activation code, shown once"),
+                "expiresAt": Schema.string(format: "date-time"),
+            ], required: ["username", "code", "expiresAt"]),
         ])
+        api.on(Self.apiReissue) { req in
+            let actor = try req.requireActor(allowedTo: .manageUsers)
+            let id = try req.uuidParameter("id", thing: "Pengguna")
+            let user = try await req.userDirectory.manageable(id, manager: actor)
+            let now = req.application.clock.now()
+            let code = try await ActivationCodes.reissue(userID: id, now: now, by: req.auditActor, on: req.db)
+            return Issued(username: user.username, code: code, expiresAt: now.addingTimeInterval(Double(ActivationCode.validDays) * 86_400))
+        }
         api.on(Self.apiImport) { req in
             let actor = try req.requireActor(allowedTo: .manageUsers)
             let pemda = try Self.pemda(req, actor: actor, raw: try? req.query.get(String.self, at: "pemda"))
