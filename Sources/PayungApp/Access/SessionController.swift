@@ -103,6 +103,8 @@ struct SessionController {
         let tokens: [TokenRow]
         var newToken: String? = nil
         var error: String? = nil
+        /// The password field the error is about, marked on the page (`aria-invalid`, `autofocus`).
+        var errorField: String? = nil
     }
 
     /// The account's grants in words ("Ketua RT 003/RW 005, Kelurahan Medono").
@@ -138,7 +140,10 @@ struct SessionController {
                                                     manager: nil, by: req.auditActor)
             return req.redirect(to: WebPath.account.path + "?ok=password_changed")
         } catch let error as any DomainError {
-            let view = try await req.view.render("access/account", try await accountContext(req, error: error.message))
+            var context = try await accountContext(req, error: error.message)
+            context.errorField = ["password_mismatch": "oldPassword", "password_too_weak": "newPassword",
+                                  "password_confirmation_mismatch": "confirmPassword"][error.code]
+            let view = try await req.view.render("access/account", context)
             let response = try await view.encodeResponse(for: req)
             response.status = .unprocessableEntity
             return response

@@ -18,6 +18,22 @@ extension ProposalWebController {
         var disability: String?
         var submit: String?
         var confirmWarnings: String?
+
+        /// The values as typed, to fill the form again.
+        var values: [String: String] {
+            ["programID": programID?.uuidString ?? "", "nik": nik ?? "", "name": name ?? "", "phone": phone ?? "",
+             "street": street ?? "", "occupation": occupation ?? "", "heirName": heirName ?? "",
+             "heirRelation": heirRelation ?? "", "heirPhone": heirPhone ?? "", "disability": disability ?? ""]
+        }
+
+        /// The proposal it asks for, in the RT head's own neighbourhood.
+        func input(programID: UUID, grant: RoleGrant) -> ProposalInput {
+            let heir = heirName?.nilIfBlank.map { HeirInput(name: $0, relation: heirRelation?.nilIfBlank ?? "lainnya", phone: heirPhone?.nilIfBlank) }
+            return ProposalInput(programID: programID, nik: nik ?? "", name: name ?? "", village: grant.region.dotted,
+                                 rt: grant.rt, rw: grant.rw, street: street?.nilIfBlank, phone: phone?.nilIfBlank,
+                                 occupation: occupation?.nilIfBlank, disability: disability?.nilIfBlank,
+                                 heirs: heir.map { [$0] } ?? [], submit: submit == "1", confirmWarnings: confirmWarnings == "1")
+        }
     }
 
     struct FormContext: Encodable {
@@ -141,23 +157,29 @@ extension ProposalWebController {
         let grant = try neighbourhood(actor)
         let id = try req.uuidParameter("id", thing: "Usulan")
         let form = try req.content.decodeBounded(ProposalForm.self)
-        let input = ProposalInput(programID: form.programID ?? UUID(), nik: form.nik ?? "", name: form.name ?? "", village: grant.region.dotted,
-                                  rt: grant.rt, rw: grant.rw, street: form.street, phone: form.phone, occupation: form.occupation,
-                                  disability: form.disability?.nilIfBlank,
-                                  heirs: form.heirName?.nilIfBlank.map { [HeirInput(name: $0, relation: form.heirRelation ?? "lainnya", phone: form.heirPhone?.nilIfBlank)] } ?? [],
-                                  submit: form.submit == "1", confirmWarnings: form.confirmWarnings == "1")
+        let proposal = try await req.proposals.readable(id, actor: actor)
+        // The program of a proposal never changes on correction.
+        let input = form.input(programID: proposal.programID, grant: grant)
+        func again(_ fill: (inout FormContext) -> Void, status: HTTPStatus) async throws -> Response {
+            var context = try await formContext(req, form: form.values)
+            context.action = WebPath.proposal(id).path + "/ubah"
+            context.editing = true
+            fill(&context)
+            return try await render(context, status: status, req)
+        }
+        // The same entry checks as on saving, first, so each finding lands at its field.
+        if let program = try await ProgramModel.find(proposal.programID, on: req.db),
+           [.draft, .returned].contains(proposal.statusValue), AccessPolicy.may(actor, .propose, at: proposal.location!) {
+            let issues = try await req.proposals.check(input, program: program, excluding: id)
+            if let blocked = Self.blocked(issues, input) {
+                return try await again({ $0.errors = blocked.errors; $0.warnings = blocked.warnings }, status: .unprocessableEntity)
+            }
+        }
         do {
             _ = try await req.proposals.update(id, input, actor: actor, by: req.auditActor)
             return req.redirect(to: WebPath.proposal(id).path + (input.submit == true ? "?ok=proposal_submitted" : "?ok=proposal_saved"))
-        } catch let error as ProposalError {
-            var context = try await formContext(req, form: [
-                "programID": form.programID?.uuidString ?? "", "nik": form.nik ?? "", "name": form.name ?? "", "phone": form.phone ?? "",
-                "street": form.street ?? "", "occupation": form.occupation ?? "", "heirName": form.heirName ?? "",
-                "heirRelation": form.heirRelation ?? "", "heirPhone": form.heirPhone ?? "", "disability": form.disability ?? ""])
-            context.action = WebPath.proposal(id).path + "/ubah"
-            context.editing = true
-            context.message = error.message
-            return try await render(context, status: error.kind.status, req)
+        } catch let error as any DomainError where error.kind == .invalidInput || error.kind == .conflict {
+            return try await again({ $0.message = error.message }, status: error.kind.status)
         }
     }
 
@@ -165,32 +187,32 @@ extension ProposalWebController {
         let actor = try req.requireActor()
         let grant = try neighbourhood(actor)
         let form = try req.content.decodeBounded(ProposalForm.self)
-        let values: [String: String] = ["programID": form.programID?.uuidString ?? "", "nik": form.nik ?? "", "name": form.name ?? "",
-                                        "phone": form.phone ?? "", "street": form.street ?? "", "occupation": form.occupation ?? "",
-                                        "heirName": form.heirName ?? "", "heirRelation": form.heirRelation ?? "",
-                                        "heirPhone": form.heirPhone ?? "", "disability": form.disability ?? ""]
-        guard let programID = form.programID, let program = try await ProgramModel.find(programID, on: req.db) else {
-            var context = try await formContext(req, form: values)
-            context.message = "Pilih program."
-            return try await render(context, status: .unprocessableEntity, req)
-        }
-        let submit = form.submit == "1"
-        let input = ProposalInput(programID: programID, nik: form.nik ?? "", name: form.name ?? "", village: grant.region.dotted,
-                                  rt: grant.rt, rw: grant.rw, street: form.street, phone: form.phone, occupation: form.occupation,
-                                  disability: form.disability?.nilIfBlank,
-                                  heirs: form.heirName?.nilIfBlank.map { [HeirInput(name: $0, relation: form.heirRelation ?? "lainnya", phone: form.heirPhone?.nilIfBlank)] } ?? [],
-                                  submit: submit, confirmWarnings: form.confirmWarnings == "1")
-        let issues = try await req.proposals.check(input, program: program)
-        let errors = issues.filter { $0.severity == .error }
-        let warnings = issues.filter { $0.severity == .warning }
-        if !errors.isEmpty || (submit && !warnings.isEmpty && !(input.confirmWarnings ?? false)) {
-            var context = try await formContext(req, form: values)
+        func again(errors: [EntryIssue], warnings: [EntryIssue] = []) async throws -> Response {
+            var context = try await formContext(req, form: form.values)
             context.errors = errors
             context.warnings = warnings
             return try await render(context, status: .unprocessableEntity, req)
         }
+        guard let programID = form.programID, let program = try await ProgramModel.find(programID, on: req.db),
+              program.regencyCode == grant.region.ancestor(at: .regency)?.dotted else {
+            return try await again(errors: [EntryIssue(severity: .error, code: "program_missing", field: "programID", message: "Pilih program.")])
+        }
+        let input = form.input(programID: programID, grant: grant)
+        let issues = try await req.proposals.check(input, program: program)
+        if let blocked = Self.blocked(issues, input) {
+            return try await again(errors: blocked.errors, warnings: blocked.warnings)
+        }
         let (proposal, _) = try await req.proposals.propose(input, actor: actor, by: req.auditActor)
-        return req.redirect(to: WebPath.proposal(proposal.id!).path + (submit ? "?ok=proposal_submitted" : "?ok=proposal_saved"))
+        return req.redirect(to: WebPath.proposal(proposal.id!).path + (input.submit == true ? "?ok=proposal_submitted" : "?ok=proposal_saved"))
+    }
+
+    /// What keeps the form from saving: errors, or warnings not yet
+    /// confirmed when submitting. Nil when it may save.
+    private static func blocked(_ issues: [EntryIssue], _ input: ProposalInput) -> (errors: [EntryIssue], warnings: [EntryIssue])? {
+        let errors = issues.filter { $0.severity == .error }
+        let warnings = issues.filter { $0.severity == .warning }
+        guard !errors.isEmpty || (input.submit == true && !warnings.isEmpty && input.confirmWarnings != true) else { return nil }
+        return (errors, warnings)
     }
 
     private func render(_ context: FormContext, status: HTTPStatus, _ req: Request) async throws -> Response {
