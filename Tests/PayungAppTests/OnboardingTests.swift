@@ -263,7 +263,7 @@ struct OnboardingTests {
             #expect(okBody.contains("Daftar kode aktivasi") && okBody.contains("rt003rw005.medono") && okBody.contains("Kelurahan Medono"))
             #expect(okBody.contains(">003/005<") && okBody.contains("data-print"))
             #expect(okBody.firstMatch(of: /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}/) != nil)
-            #expect(okBody.contains("Baris 3 <small>kolom RW</small>") && okBody.contains("RW wajib untuk Ketua RT"))
+            #expect(okBody.contains("Baris 3 <small>kolom RW</small>") && okBody.contains("<strong>Ditolak:</strong> RW wajib untuk Ketua RT"))
 
             // The templates: Payung's header words; the example rows are refused, so a filled template imports as it is.
             var csvTemplate = "", xlsxTemplate = Data()
