@@ -6,7 +6,8 @@ import Vapor
 extension ProposalWebController {
     /// The RT head's form, as posted (works without JS).
     struct ProposalForm: Content {
-        var programID: UUID?
+        /// Text, so a blank or garbled choice is answered at the field, not with a 400.
+        var programID: String?
         var nik: String?
         var name: String?
         var phone: String?
@@ -21,7 +22,7 @@ extension ProposalWebController {
 
         /// The values as typed, to fill the form again.
         var values: [String: String] {
-            ["programID": programID?.uuidString ?? "", "nik": nik ?? "", "name": name ?? "", "phone": phone ?? "",
+            ["programID": programID ?? "", "nik": nik ?? "", "name": name ?? "", "phone": phone ?? "",
              "street": street ?? "", "occupation": occupation ?? "", "heirName": heirName ?? "",
              "heirRelation": heirRelation ?? "", "heirPhone": heirPhone ?? "", "disability": disability ?? ""]
         }
@@ -193,7 +194,7 @@ extension ProposalWebController {
             context.warnings = warnings
             return try await render(context, status: .unprocessableEntity, req)
         }
-        guard let programID = form.programID, let program = try await ProgramModel.find(programID, on: req.db),
+        guard let programID = form.programID.flatMap(UUID.init(uuidString:)), let program = try await ProgramModel.find(programID, on: req.db),
               program.regencyCode == grant.region.ancestor(at: .regency)?.dotted else {
             return try await again(errors: [EntryIssue(severity: .error, code: "program_missing", field: "programID", message: "Pilih program.")])
         }
