@@ -75,7 +75,7 @@ public enum EntryCheck {
             let nik = try NIK(parsing: entry.nik, today: today)
             for w in nik.warnings(knownRegions: knownRegions) { warning(w.code, "nik", w.message) }
             if !nik.regency.isWithin(rules.regency) {
-                warning("nik_outside_pemda", "nik", "NIK diterbitkan di luar \(rules.regency.dotted) (kode \(nik.regency.dotted)). Pastikan orang ini berdomisili di wilayah program.")
+                warning("nik_outside_pemda", "nik", "NIK ini diterbitkan kabupaten/kota lain, bukan wilayah program. Pastikan orang ini berdomisili di wilayah program (lihat KK atau surat domisili).")
             }
             // Age at the participant's real coverage start (none once the program has ended).
             if let start = rules.newCoverageStart(today: today)?.firstDay {
@@ -110,7 +110,7 @@ public enum EntryCheck {
             if village.level != .village {
                 error("village_invalid", "village", "Alamat harus sampai kelurahan/desa.")
             } else if !village.isWithin(rules.regency) {
-                error("village_outside_pemda", "village", "Alamat kelurahan \(village.dotted) di luar wilayah program (\(rules.regency.dotted)).")
+                error("village_outside_pemda", "village", "Alamat kelurahan ini berada di luar wilayah program; hanya warga kabupaten/kota program yang dapat diusulkan.")
             } else if let known = knownRegions, !known.contains(village) {
                 error("village_unknown", "village", "Kelurahan/desa \(village.dotted) tidak ada di daftar wilayah.")
             }
