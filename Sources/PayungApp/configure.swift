@@ -80,6 +80,7 @@ func registerRoutes(_ app: Application) {
     ActivationController().register(public: web)
     BudgetPlannerController().register(api: api, web: protected)
     SponsorController().register(api: api, web: protected)
+    TariffController().register(api: api, web: protected)
 }
 
 func registerCommands(_ app: Application) {

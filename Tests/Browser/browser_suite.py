@@ -56,7 +56,7 @@ ROLE_PAGES = {
     "bpjs.pekalongan": COMMON + ["/usulan?status=approved", ("proposal", "/usulan?status=approved", "table.queue td.who a")],
     "sponsor.pekalongan": ["/", "/program", "/akun", "/penyandang-dana",
                            ("statement", "/penyandang-dana", "table a[href^='/penyandang-dana/']")],
-    "admin.pekalongan": COMMON + ["/admin/pengguna", "/admin/pekerjaan", "/admin/pengguna/impor",
+    "admin.pekalongan": COMMON + ["/admin/pengguna", "/admin/pekerjaan", "/admin/pengguna/impor", "/admin/tarif",
                                   ("user", "/admin/pengguna", "table a[href^='/admin/pengguna/']")],
     "auditor.pekalongan": ["/", "/audit", "/akun"],
     "operator.jambi": ["/", "/usulan", "/program"],

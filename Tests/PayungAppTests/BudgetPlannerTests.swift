@@ -47,3 +47,31 @@ struct BudgetPlannerTests {
         }
     }
 }
+
+@Suite("The tariff rules as data, on a page and the API")
+struct TariffPageTests {
+    @Test("the seeded rules show with their sources; versions tell how many months they priced; RT heads may not read them", arguments: TestDatabase.available)
+    func tariffs(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await app.loadPilotRegions()
+            let (_, opToken) = try await app.makeUser("op.pekalongan", .operator, "33.75")
+            try await app.makeUser("rt.medono", .rt, "33.75.01.1002", rt: "003", rw: "005")
+            try await app.testing().test(.GET, "/api/v1/tariffs", headers: .bearer(opToken)) { res in
+                #expect(res.status == .ok)
+                let book = try? res.content.decode(TariffController.BookDTO.self)
+                #expect(book?.versions.first?.id == "bpu-2015" && book?.versions.first?.pricedMonths == 0)
+                #expect(book?.discounts.map(\.id) == ["pp50-2025-transport", "pp50-2025-other"])
+                #expect(book?.payers.first { $0.kind == "apbdes" }?.confirmed == false)
+            }
+            let op = try await BrowserSession.login(app, "op.pekalongan")
+            try await app.testing().test(.GET, "/admin/tarif", headers: op.headers) { res in
+                let body = res.body.string
+                #expect(res.status == .ok)
+                #expect(body.contains("JKK 1% dari upah, JKM Rp6.800") && body.contains("Keringanan 50% sektor transportasi"))
+                #expect(body.contains("Januari 2026 – Maret 2027") && body.contains("tidak dipublikasikan"))
+            }
+            let rt = try await BrowserSession.login(app, "rt.medono")
+            try await app.testing().test(.GET, "/admin/tarif", headers: rt.headers) { res in #expect(res.status == .forbidden) }
+        }
+    }
+}

@@ -40,6 +40,7 @@ struct PageContext: Encodable {
             items.append(("Cek NIK", .nikCheck))
             if AccessPolicy.mayAnywhere(actor, .manageUsers) { items.append(("Pengguna", .users)) }
             if actor.roles.contains(.admin) { items.append(("Pekerjaan", .occupations)) }
+            if actor.roles.contains(.admin) { items.append(("Tarif", TariffController.path)) }
             if AccessPolicy.mayAnywhere(actor, .readAudit) { items.append(("Jejak audit", .audit)) }
         }
         items.append(("Wilayah", .regions))
