@@ -47,6 +47,13 @@ struct SponsorTests {
             try await app.testing().test(.GET, "/api/v1/sponsors/\(sponsorID)/statement", headers: .bearer(sponsorToken)) { res in
                 #expect(res.status == .notFound)
             }
+            // The operator reads the sponsor but does not manage users: told no, not "not found".
+            try await app.testing().test(.POST, "/api/v1/sponsors/\(sponsorID)/users", headers: .bearer(opToken), beforeRequest: { req in
+                try req.content.encode(["username": "csr.user"])
+            }) { res in #expect(res.status == .forbidden) }
+            try await app.testing().test(.POST, "/api/v1/sponsors/\(sponsorID)/users", headers: .bearer(jambiToken), beforeRequest: { req in
+                try req.content.encode(["username": "csr.user"])
+            }) { res in #expect(res.status == .notFound) }
             try await app.testing().test(.POST, "/api/v1/sponsors/\(sponsorID)/users", headers: .bearer(adminToken), beforeRequest: { req in
                 try req.content.encode(["username": "csr.user"])
             }) { res in #expect(res.status == .ok) }

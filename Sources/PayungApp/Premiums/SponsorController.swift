@@ -22,7 +22,7 @@ struct SponsorController {
                                         tag: "Premi", response: "SponsorStatement", errors: [404])
     static let link = APIOperation(method: .POST, path: "/api/v1/sponsors/{id}/users", operationID: "linkSponsorUser",
                                    summary: "Let a sponsor-role user read this sponsor's statement (admin)", tag: "Premi",
-                                   requestBody: "SponsorUserInput", response: "Sponsor", errors: [404, 422])
+                                   requestBody: "SponsorUserInput", response: "Sponsor", errors: [403, 404, 422])
 
     func register(api: APIRouter, web: any RoutesBuilder) {
         let money = Schema.integer("Whole rupiah")
@@ -77,8 +77,11 @@ struct SponsorController {
         api.on(Self.link) { req in
             let actor = try req.requireActor()
             let id = try req.uuidParameter("id", thing: "Penyandang dana")
-            guard let sponsor = try await SponsorModel.find(id, on: req.db), let pemda = RegionCode(sponsor.pemdaCode),
-                  AccessPolicy.may(actor, .manageUsers, in: pemda) else { throw AppError.notFound("Penyandang dana") }
+            // Who may read the sponsor but not manage users is told no (403); others learn nothing (404).
+            let sponsor = try await Self.service(req).readable(id, actor: actor)
+            guard let pemda = RegionCode(sponsor.pemdaCode), AccessPolicy.may(actor, .manageUsers, in: pemda) else {
+                throw AccessError.forbidden
+            }
             struct Body: Content { let username: String }
             let username = try req.content.decodeBounded(Body.self).username.lowercased()
             guard let user = try await AccessQueries(db: req.db).user(username: username),
