@@ -37,7 +37,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.http.server.configuration.responseCompression = .enabledForCompressibleTypes
     app.http.server.configuration.requestDecompression = .disabled
 
-    app.importJobs = ImportJobs()
+    app.jobs = JobRunner(persistsProgress: config.database != .sqliteMemory)
+    await ImportJobs.register(on: app.jobs)
+    if config.sweepsJobs { app.lifecycle.use(JobSweeperLifecycle()) }
     app.rateLimiters = RateLimiters()
     app.trustedProxies = config.trustedProxies
     registerRoutes(app)
@@ -74,6 +76,7 @@ func registerRoutes(_ app: Application) {
     ImportController().register(protected: protected)
     ExportController().register(protected: protected)
     ImportAPIController().register(api: api)
+    JobController().register(api: api)
     CoverageController().register(api: api, web: protected)
     ProgramSettingsController().register(api: api, web: protected)
     OnboardingController().register(api: api, protected: protected)
@@ -116,5 +119,6 @@ enum Migrations {
         CreatePremiums(),
         AddRequiredDocuments(),
         CreateActivationCodes(),
+        CreateJobs(),
     ]
 }

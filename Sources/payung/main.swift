@@ -20,6 +20,7 @@ do {
     var config = try AppConfig.fromEnvironment()
     // The budget planner is arithmetic: it never creates or opens a database.
     config.opensDatabase = command != "budget"
+    config.sweepsJobs = command == "serve" || command.hasPrefix("-")
     try await configure(app, config: config)
     if command == "serve" || command.hasPrefix("-") {
         try await app.autoMigrate()

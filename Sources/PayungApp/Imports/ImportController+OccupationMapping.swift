@@ -25,7 +25,7 @@ extension ImportController {
         let unknown = job.result?.unknownOccupations ?? []
         let form = try req.content.decodeBounded([String: String].self)
         let allowed = Set(try await Self.occupationOptions(programID: job.programID, on: req.db).map(\.value))
-        var mapped = job.defaults.occupations
+        var mapped = job.parameters.defaults.occupations
         let now = req.application.clock.now()
         for (index, text) in unknown.enumerated() {
             guard let code = form["occ_\(index)"], allowed.contains(code) else { continue }

@@ -113,12 +113,19 @@ struct ImportController {
         guard FileManager.default.createFile(atPath: path, contents: Data(buffer: form.file.data)) else {
             throw AppError(code: "upload_failed", message: "Berkas tidak dapat disimpan sementara.", kind: .invalidInput)
         }
-        let job = ImportJob(id: UUID(), ownerID: actor.userID, kind: kind, programID: form.programID, fileName: form.file.filename,
-                            path: path, dryRun: kind == .bpjsActive ? false : form.dryRun == "1", pemda: pemda,
-                            defaults: ImportDefaults(village: form.village?.nilIfBlank, rt: form.rt?.nilIfBlank, rw: form.rw?.nilIfBlank))
-        req.application.importJobs.start(job, app: req.application, actor: actor, auditActor: req.auditActor)
+        let parameters = ImportJob.Parameters(
+            kind: kind, programID: form.programID, fileName: String(form.file.filename.suffix(200)), path: path,
+            dryRun: kind == .bpjsActive ? false : form.dryRun == "1", pemda: pemda?.dotted,
+            defaults: ImportDefaults(village: form.village?.nilIfBlank, rt: form.rt?.nilIfBlank, rw: form.rw?.nilIfBlank))
+        let id: UUID
+        do {
+            id = try await ImportJobs.submit(parameters, req)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
         try await Task.sleep(for: .milliseconds(300))
-        return req.redirect(to: WebPath.importJob(job.id).path)
+        return req.redirect(to: WebPath.importJob(id).path)
     }
 
     struct JobContext: Encodable {
@@ -151,22 +158,31 @@ struct ImportController {
         let canApply: Bool
     }
 
+    /// The import named in the path, for its owner only (anyone else: 404).
     func job(_ req: Request) async throws -> ImportJob {
         let actor = try req.requireActor(allowedTo: .importExport)
         let id = try req.uuidParameter("id", thing: "Impor")
-        guard let job = await req.application.importJobs.get(id), job.ownerID == actor.userID else { throw AppError.notFound("Impor") }
-        return job
+        guard let job = try await JobQueue(db: req.db).find(id, ownedBy: actor.userID), job.kind.hasPrefix("import.") else {
+            throw AppError.notFound("Impor")
+        }
+        do {
+            return try ImportJob(job, live: req.application.jobs.liveProgress(id))
+        } catch {
+            req.logger.report(error: error)
+            throw AppError.notFound("Impor")
+        }
     }
 
     private func show(_ req: Request) async throws -> Response {
         let job = try await job(req)
         let elapsed = max(Date().timeIntervalSince(job.started), 0.001)
+        let running = !job.isFinished
         let rate = Int(Double(job.done) / elapsed)
-        let needsMapping = job.errorCode == "header_not_found"
-        let headers = needsMapping ? (try? TabularFile.read(path: job.path).rows.first?.cells) ?? [] : []
+        let needsMapping = job.error?.code == "header_not_found"
+        let headers = needsMapping ? (try? TabularFile.read(path: job.parameters.path).rows.first?.cells) ?? [] : []
         let context = JobContext(
             page: PageContext(title: "Impor \(job.fileName)", request: req), id: job.id.uuidString, kind: job.kind.indonesianName,
-            fileName: job.fileName, running: job.state == .running, failed: job.state == .failed, done: job.done, total: job.total,
+            fileName: job.fileName, running: running, failed: job.state == .failed, done: job.done, total: job.total,
             percent: job.total > 0 ? job.done * 100 / job.total : 0, rate: rate, eta: rate > 0 ? (job.total - job.done) / rate : 0,
             summary: job.result?.summary,
             rejections: (job.result?.rejections ?? []).prefix(50).map { .init(line: $0.line, column: $0.column, message: $0.message) },
@@ -181,23 +197,22 @@ struct ImportController {
             withMapping.canSaveAlias = AccessPolicy.mayAnywhere(try req.requireActor(), .manageSettings)
         }
         let response = try await req.view.render("imports/job", withMapping).encodeResponse(for: req)
-        if job.state == .running { response.headers.replaceOrAdd(name: "Refresh", value: "2") }
+        if running { response.headers.replaceOrAdd(name: "Refresh", value: "2") }
         // A job refused for its file answers with that refusal's status (422), as the API does.
-        if job.state == .failed, let status = job.error?.status, (400..<500).contains(status.code) { response.status = status }
+        if job.state == .failed, let status = job.error?.status, (400..<500).contains(status) { response.status = HTTPStatus(statusCode: status) }
         return response
     }
 
-    func rerun(_ req: Request, _ change: (inout ImportJob) -> Void) async throws -> Response {
-        let actor = try req.requireActor(allowedTo: .importExport)
-        var job = try await job(req)
-        guard job.state != .running else { return req.redirect(to: WebPath.importJob(job.id).path) }
-        var next = ImportJob(id: UUID(), ownerID: job.ownerID, kind: job.kind, programID: job.programID, fileName: job.fileName,
-                             path: job.path, dryRun: job.dryRun, explicit: job.explicit, pemda: job.pemda, defaults: job.defaults)
+    /// A new job from this one's file with changed parameters (apply, a mapping).
+    func rerun(_ req: Request, _ change: (inout ImportJob.Parameters) -> Void) async throws -> Response {
+        _ = try req.requireActor(allowedTo: .importExport)
+        let job = try await job(req)
+        guard job.isFinished else { return req.redirect(to: WebPath.importJob(job.id).path) }
+        var next = job.parameters
         change(&next)
-        job = next
-        req.application.importJobs.start(job, app: req.application, actor: actor, auditActor: req.auditActor)
+        let id = try await ImportJobs.submit(next, req)
         try await Task.sleep(for: .milliseconds(300))
-        return req.redirect(to: WebPath.importJob(job.id).path)
+        return req.redirect(to: WebPath.importJob(id).path)
     }
 
     private func apply(_ req: Request) async throws -> Response {
@@ -206,7 +221,7 @@ struct ImportController {
 
     /// The mapping step: `map_<column index>=<field>` for each column.
     private func remap(_ req: Request) async throws -> Response {
-        let headers = (try? TabularFile.read(path: try await job(req).path).rows.first?.cells) ?? []
+        let headers = (try? TabularFile.read(path: try await job(req).parameters.path).rows.first?.cells) ?? []
         let form = try req.content.decodeBounded([String: String].self)
         var explicit: [String: ImportField] = [:]
         for (index, header) in headers.enumerated() {

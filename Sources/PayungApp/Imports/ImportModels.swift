@@ -53,7 +53,7 @@ struct ImportRecordChange: Content, Sendable {
     }
 }
 
-struct ImportResult: Sendable {
+struct ImportResult: Sendable, Codable {
     var summary: ImportSummary
     var rejections: [ImportRejection]
     var headers: [String]

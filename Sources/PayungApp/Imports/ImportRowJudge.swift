@@ -3,7 +3,7 @@ import PayungCore
 
 /// What a file says once for all its rows: an RT sheet names its kelurahan
 /// and RT in the title, not in every row. Used where a row has none.
-struct ImportDefaults: Sendable, Equatable {
+struct ImportDefaults: Sendable, Equatable, Codable {
     /// Kelurahan by code or, within the Pemda, by name.
     var village: String? = nil
     var rt: String? = nil

@@ -41,6 +41,10 @@ public struct AppConfig: Sendable {
     /// Whether configuring touches the database (SQLite's WAL switch opens
     /// the file). Commands that need none (`payung budget`) leave it alone.
     public var opensDatabase = true
+    /// Whether this process takes queued jobs from the database (left by a
+    /// process that stopped, or queued by another). Serving processes do;
+    /// one-off commands and tests run only the jobs they start.
+    public var sweepsJobs = false
     /// Root of the project files (`Resources/Views`, `Public`); defaults to the
     /// working directory. `PAYUNG_ROOT` overrides.
     public var rootDirectory: String
