@@ -120,5 +120,6 @@ enum Migrations {
         AddRequiredDocuments(),
         CreateActivationCodes(),
         CreateJobs(),
+        AddParticipationEndDate(),
     ]
 }

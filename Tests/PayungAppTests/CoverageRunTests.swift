@@ -147,6 +147,36 @@ struct CoverageRunTests {
             #expect(batik.last?.month == "2026-06" && batik.count == 5)
         }
     }
+
+    @Test("ended in November for a death on 3 April: the day typed decides, the months after April are removed; a day to come or before the membership is refused",
+          arguments: TestDatabase.available)
+    func endDateTyped(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let program = try await seed(app, pledges: [(.csr, amount: nil, participants: 10, months: 12)])
+            _ = try await CoverageRun(db: app.db, now: app.clock.now()).run(programID: program.id!)
+            let (_, token) = try await app.makeUser("op.pekalongan", .operator, "33.75")
+            let worker = try #require(try await WorkerModel.query(on: app.db).filter(\.$nik == testNIK(serial: 2)).first())
+            let p = try #require(try await ProposalModel.query(on: app.db).filter(\.$workerID == worker.id!).first())
+            func end(_ date: String?) async throws -> (HTTPStatus, String) {
+                var answer: (HTTPStatus, String) = (.ok, "")
+                try await app.testing().test(.POST, "/api/v1/proposals/\(p.id!)/transitions", headers: .bearer(token), beforeRequest: { req in
+                    try req.content.encode(TransitionInput(action: "end", reason: "death", note: nil, endDate: date))
+                }) { res in answer = (res.status, res.body.string) }
+                return answer
+            }
+            for (date, code) in [("2026-12-01", "end_date_future"), ("2026-01-05", "end_date_before_start"), ("3 April", "end_date_invalid")] {
+                let (status, body) = try await end(date)
+                #expect(status == .unprocessableEntity && body.contains(code), "\(date): \(status) \(body)")
+            }
+            #expect(try await ProposalModel.find(p.id!, on: app.db)?.statusValue == .active, "a refused end changes nothing")
+            let (status, body) = try await end("2026-04-03")
+            #expect(status == .ok && body.contains("\"endedOn\":\"2026-04-03\""), "\(status) \(body)")
+            let result = try await CoverageRun(db: app.db, now: app.clock.now()).run(programID: program.id!)
+            let batik = try await months(app).filter { $0.nik == testNIK(serial: 2) }.map(\.month)
+            #expect(batik == ["2026-02", "2026-03", "2026-04"], "\(batik)")
+            #expect(result.removed == 8)
+        }
+    }
 }
 
 @Suite("Coverage pages and API: aggregates for the Pemda's staff only")

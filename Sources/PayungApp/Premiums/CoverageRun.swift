@@ -161,13 +161,18 @@ struct CoverageRun {
         }
     }
 
-    /// The month each ended participation stopped: the month of its "end"
-    /// event, except a program's end (covered to the program's last month).
+    /// The month each ended participation stopped: the month of the day it
+    /// ended (the date of death, of moving away) as recorded with it, else
+    /// of its "end" event; a program's end covers to the program's last month.
     private func endMonths(of ended: [ProposalModel], on db: any Database) async throws -> [UUID: YearMonth] {
         let stopped = ended.filter { $0.endReason != EndReason.programEnd.rawValue }
         guard !stopped.isEmpty else { return [:] }
         var months: [UUID: YearMonth] = [:]
-        for chunk in stopped.map({ $0.id! }).chunked(into: 500) {
+        for proposal in stopped {
+            if let day = proposal.endedOn.flatMap(CalendarDate.init(iso:)) { months[proposal.id!] = day.yearMonth }
+        }
+        let undated = stopped.filter { months[$0.id!] == nil }
+        for chunk in undated.map({ $0.id! }).chunked(into: 500) {
             let events = try await ProposalEventModel.query(on: db).filter(\.$proposalID ~~ Array(chunk))
                 .filter(\.$action == ProposalAction.end.rawValue).all()
             for event in events { months[event.proposalID] = CalendarDate(event.at).yearMonth }

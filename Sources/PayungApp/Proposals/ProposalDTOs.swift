@@ -20,6 +20,7 @@ struct ProposalDTO: Content {
     let bpjsStartDate: String?
     let rejectionReason: String?
     let endReason: String?
+    let endedOn: String?
     let lastNote: String?
     let warnings: [EntryIssue]?
     let availableActions: [String]
@@ -41,6 +42,7 @@ struct ProposalDTO: Content {
         bpjsStartDate = p.bpjsStartDate
         rejectionReason = p.rejectionReason
         endReason = p.endReason
+        endedOn = p.endedOn
         lastNote = p.lastNote
         self.warnings = warnings
         availableActions = actions.map(\.rawValue)
@@ -101,7 +103,7 @@ enum ProposalSchemas {
             "nik": Schema.string("Masked unless the caller may see full NIKs"), "name": Schema.string(), "sex": Schema.string(),
             "birthDate": Schema.string(format: "date"), "occupation": Schema.string(), "kpj": Schema.string(),
             "bpjsStartDate": Schema.string(format: "date"), "rejectionReason": Schema.string(), "endReason": Schema.string(),
-            "lastNote": Schema.string(), "warnings": Schema.array(Schema.ref("EntryIssue")),
+            "endedOn": Schema.string(format: "date"), "lastNote": Schema.string(), "warnings": Schema.array(Schema.ref("EntryIssue")),
             "availableActions": Schema.array(Schema.string(values: ProposalAction.allCases.map(\.rawValue))),
         ], required: ["id", "programID", "status", "statusName", "village", "nik", "name", "availableActions"]),
         "ProposalPage": PageDTO<ProposalDTO>.schema(of: "Proposal"),
@@ -110,6 +112,8 @@ enum ProposalSchemas {
             "action": Schema.string(values: ProposalAction.allCases.map(\.rawValue)),
             "reason": Schema.string("Rejection or end reason code"), "note": Schema.string("Required to return"),
             "kpj": Schema.string("For register: 11-digit KPJ"), "startDate": Schema.string(format: "date"),
+            "endDate": Schema.string("For end: the day participation ended (date of death, of moving away); today when left out", format: "date"),
+            "confirmMissingDocuments": Schema.boolean,
         ], required: ["action"]),
         "BulkTransitionInput": Schema.object([
             "ids": Schema.array(Schema.string(format: "uuid")), "action": Schema.string(), "reason": Schema.string(), "note": Schema.string(),

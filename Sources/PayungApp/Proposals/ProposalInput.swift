@@ -65,6 +65,9 @@ struct TransitionInput: Content, Sendable {
     /// For `approve`: the approver saw that documents the program requires
     /// are missing and approves anyway (recorded in the event and audit).
     var confirmMissingDocuments: Bool?
+    /// For `end`: the day participation ended (date of death, of moving
+    /// away), `YYYY-MM-DD`; today when left out.
+    var endDate: String?
 }
 
 struct BulkTransitionInput: Content, Sendable {

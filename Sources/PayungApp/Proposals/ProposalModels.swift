@@ -24,6 +24,11 @@ final class ProposalModel: Model, @unchecked Sendable {
     @OptionalField(key: "bpjs_start_date") var bpjsStartDate: String?
     @OptionalField(key: "rejection_reason") var rejectionReason: String?
     @OptionalField(key: "end_reason") var endReason: String?
+    /// The day participation ended (the date of death, of moving away),
+    /// `YYYY-MM-DD`, as the person ending it said; the months after it are
+    /// not covered. Nil for a program's end and for rows ended before it
+    /// was recorded (the end event's day counts then).
+    @OptionalField(key: "ended_on") var endedOn: String?
     /// The last return or rejection note.
     @OptionalField(key: "last_note") var lastNote: String?
     /// Carried over from the previous program without re-proposal.

@@ -46,6 +46,7 @@ extension ProposalService {
         var reason: String?
         var kpj: String?
         var startDate: CalendarDate?
+        var endDate: CalendarDate?
         switch action {
         case .return:
             guard note != nil else { throw ProposalError.reasonRequired }
@@ -62,6 +63,7 @@ extension ProposalService {
                 throw AppError.invalid("end_reason_required", "Pilih alasan berakhirnya kepesertaan: \(EndReason.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             reason = r.rawValue
+            endDate = try Self.endDate(input.endDate, proposal: proposal, today: CalendarDate(now))
         case .register:
             kpj = try KPJ(parsing: input.kpj ?? "").digits
             guard let date = input.startDate.flatMap(CalendarDate.init(iso:)) else {
@@ -91,9 +93,9 @@ extension ProposalService {
             throw AppError.invalid("start_date_outside_period",
                                    "Tanggal mulai kepesertaan \(startDate.indonesian) di luar periode program (\(rules.periodText)).")
         }
-        let (finalReason, finalKPJ, finalStart, finalNote) = (reason, kpj, startDate, note)
+        let (finalReason, finalKPJ, finalStart, finalNote, finalEnd) = (reason, kpj, startDate, note, endDate)
         return try await db.transaction { tx in
-            let reason = finalReason, kpj = finalKPJ, startDate = finalStart, note = finalNote
+            let reason = finalReason, kpj = finalKPJ, startDate = finalStart, note = finalNote, endDate = finalEnd
             let queries = ProposalQueries(db: tx)
             if step.to.holdsQuota, !from.holdsQuota {
                 guard try await queries.takeQuotaSlot(programID: proposal.programID) else {
@@ -117,7 +119,10 @@ extension ProposalService {
             let fresh = try await ProposalModel.find(id, on: tx)!
             if action == .submit { fresh.submittedAt = now }
             if action == .reject { fresh.rejectionReason = reason }
-            if action == .end { fresh.endReason = reason }
+            if action == .end {
+                fresh.endReason = reason
+                fresh.endedOn = endDate?.iso
+            }
             if action == .register, let kpj, let startDate {
                 // A KPJ belongs to one person, and a person keeps one KPJ.
                 guard let worker = try await WorkerModel.find(proposal.workerID, on: tx) else { throw AppError.notFound("Pekerja") }
@@ -136,6 +141,7 @@ extension ProposalService {
             var changes: [String: FieldChange] = ["status": .init(old: from.rawValue, new: step.to.rawValue)]
             if let reason { changes["reason"] = .init(old: nil, new: reason) }
             if let kpj { changes["kpj"] = .init(old: proposal.kpj, new: kpj) }
+            if let endDate { changes["ended_on"] = .init(old: nil, new: endDate.iso) }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "proposal.\(action.rawValue)", entity: "proposal", entityID: id.uuidString,
                 regionCode: proposal.villageCode, changes: changes, note: note), by: auditActor)
@@ -145,6 +151,23 @@ extension ProposalService {
 
     /// "KPJ held by another": naming the holder (name, masked NIK) only to an
     /// actor who may read one of the holder's records.
+    /// The day participation ended, as given (today when left out): never
+    /// in the future, never before the BPJS membership began.
+    static func endDate(_ text: String?, proposal: ProposalModel, today: CalendarDate) throws -> CalendarDate {
+        guard let text = text?.nilIfBlank else { return today }
+        guard let date = CalendarDate(iso: String(text.prefix(10))), text.count <= 10 else {
+            throw AppError.invalid("end_date_invalid", "Tanggal berakhir tidak terbaca; tulis seperti 2026-03-15.")
+        }
+        guard date <= today else {
+            throw AppError.invalid("end_date_future", "Tanggal berakhir \(date.indonesian) belum lewat; kepesertaan diakhiri pada hari yang sudah terjadi.")
+        }
+        if let start = proposal.bpjsStartDate.flatMap(CalendarDate.init(iso:)), date < start {
+            throw AppError.invalid("end_date_before_start",
+                                   "Tanggal berakhir \(date.indonesian) sebelum kepesertaan BPJS dimulai (\(start.indonesian)).")
+        }
+        return date
+    }
+
     private func kpjTaken(_ kpj: String, actor: Actor, on db: any Database) async throws -> AppError {
         let generic = MembershipError.kpjHeldByAnother
         guard let nik = try await BPJSMembershipQueries(db: db).holder(kpj: kpj) else {

@@ -26,6 +26,10 @@ extension ProposalWebController {
         let occupationName: String
         let bpjsStart: String
         let reasonWords: String
+        /// "15 Maret 2026": the day participation ended, when it has.
+        let endedOn: String
+        /// For the end form's date field (never later than today).
+        let today: String
         let events: [Event]
         let actions: [String]
         let rejectionReasons: [Option]
@@ -84,6 +88,8 @@ extension ProposalWebController {
             occupationName: try await worker.occupationCode.asyncMap { try await OccupationModel.find($0, on: req.db)?.name ?? $0 } ?? "",
             bpjsStart: proposal.bpjsStartDate.flatMap(CalendarDate.init(iso:))?.indonesian ?? "",
             reasonWords: ProposalHistory.reasonWords(proposal.rejectionReason ?? proposal.endReason) ?? "",
+            endedOn: proposal.endedOn.flatMap(CalendarDate.init(iso:))?.indonesian ?? "",
+            today: req.application.clock.today.iso,
             events: events, actions: actions.map(\.rawValue),
             rejectionReasons: RejectionReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
             endReasons: EndReason.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
