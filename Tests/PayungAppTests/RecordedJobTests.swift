@@ -217,6 +217,13 @@ struct RecordedJobTests {
             // Someone else, even in the same office, finds neither the job nor its page.
             try await app.testing().test(.GET, "/api/v1/jobs/\(id)", headers: .bearer(otherToken)) { res in #expect(res.status == .notFound) }
             try await app.testing().test(.GET, "/impor/\(id)", headers: other.headers) { res in #expect(res.status == .notFound) }
+            // The import page lists the user's own jobs, to find one again after closing the tab.
+            try await app.testing().test(.GET, "/impor", headers: op.headers) { res in
+                #expect(res.body.string.contains("Impor Anda") && res.body.string.contains("href=\"/impor/\(id)\"") && res.body.string.contains("Selesai"))
+            }
+            try await app.testing().test(.GET, "/impor", headers: other.headers) { res in
+                #expect(res.status == .ok && !res.body.string.contains("\(id)") && !res.body.string.contains("usulan.csv"))
+            }
             try await app.testing().test(.GET, "/api/v1/jobs/bukan-uuid", headers: .bearer(token)) { res in #expect(res.status == .notFound) }
         }
     }

@@ -33,7 +33,18 @@ struct ImportController {
         let runs: [Run]
         /// Village names of the user's Pemdas, offered for the file-level kelurahan.
         var villages: [String] = []
+        /// The user's own latest import jobs (dry runs too), to find one again.
+        var jobs: [Job] = []
         var error: String? = nil
+
+        struct Job: Encodable {
+            let id: String
+            let at: String
+            let kind: String
+            let fileName: String
+            let state: String
+            let dryRun: Bool
+        }
 
         struct Run: Encodable {
             let at: String
@@ -62,7 +73,18 @@ struct ImportController {
             page: PageContext(title: "Impor", request: req),
             programs: programs.map { .init(value: $0.id!.uuidString, label: $0.labelWithPhase(today: req.today)) },
             kinds: ImportJob.Kind.allCases.map { .init(value: $0.rawValue, label: $0.indonesianName) },
-            runs: try await Self.recentRuns(actor: actor, programs: programs, on: req.db), villages: villages.sorted()))
+            runs: try await Self.recentRuns(actor: actor, programs: programs, on: req.db), villages: villages.sorted(),
+            jobs: try await Self.myJobs(actor, on: req.db)))
+    }
+
+    /// The user's last 10 import jobs, newest first.
+    static func myJobs(_ actor: Actor, on db: any Database) async throws -> [FormContext.Job] {
+        guard let me = UUID(uuidString: actor.userID) else { return [] }
+        return try await JobQueue(db: db).recent(ownedBy: me, kinds: ImportJob.Kind.allCases.map(\.jobKind), limit: 10).compactMap { model in
+            guard let job = try? ImportJob(model, live: nil) else { return nil }
+            return FormContext.Job(id: job.id.uuidString, at: IndonesianTimestamp.format(model.createdAt), kind: job.kind.indonesianName,
+                                   fileName: job.fileName, state: JobController.stateName(job.state), dryRun: job.dryRun)
+        }
     }
 
     /// The last 20 applied imports: into programs the user may see, and the
@@ -134,6 +156,7 @@ struct ImportController {
         let id: String
         let kind: String
         let fileName: String
+        let queued: Bool
         let running: Bool
         let failed: Bool
         let done: Int
@@ -182,7 +205,7 @@ struct ImportController {
         let headers = needsMapping ? (try? TabularFile.read(path: job.parameters.path).rows.first?.cells) ?? [] : []
         let context = JobContext(
             page: PageContext(title: "Impor \(job.fileName)", request: req), id: job.id.uuidString, kind: job.kind.indonesianName,
-            fileName: job.fileName, running: running, failed: job.state == .failed, done: job.done, total: job.total,
+            fileName: job.fileName, queued: job.state == .queued, running: running, failed: job.state == .failed, done: job.done, total: job.total,
             percent: job.total > 0 ? job.done * 100 / job.total : 0, rate: rate, eta: rate > 0 ? (job.total - job.done) / rate : 0,
             summary: job.result?.summary,
             rejections: (job.result?.rejections ?? []).prefix(50).map { .init(line: $0.line, column: $0.column, message: $0.message) },
