@@ -31,12 +31,17 @@ enum AuditWords {
         "user.activated": "Mengaktifkan akun dengan kode",
         "sponsor.create": "Menambah penyandang dana", "sponsor.pledge": "Mencatat komitmen penyandang dana",
         "sponsor.link_user": "Menautkan pengguna ke penyandang dana",
+        "tariff.version_add": "Menambah versi tarif iuran", "tariff.version_update": "Mengubah versi tarif iuran",
+        "tariff.version_delete": "Menghapus versi tarif iuran", "tariff.version_supersede": "Mengakhiri versi tarif karena digantikan",
+        "tariff.discount_add": "Menambah keringanan iuran", "tariff.discount_update": "Mengubah keringanan iuran",
+        "tariff.discount_delete": "Menghapus keringanan iuran", "tariff.payer_kind": "Mengubah keringanan menurut jenis penyandang dana",
     ]
 
     static let entities: [String: String] = [
         "proposal": "Usulan", "worker": "Pekerja", "workers": "Pekerja", "user": "Pengguna", "api_token": "Token API",
         "program": "Program", "occupation": "Jenis pekerjaan", "regions": "Wilayah", "audit_events": "Jejak audit",
         "bpjs_active_participants": "Peserta aktif BPJS", "import": "Impor", "sponsor": "Penyandang dana",
+        "tariff_version": "Versi tarif iuran", "tariff_discount": "Keringanan iuran", "payer_kind_setting": "Keringanan menurut penyandang dana",
     ]
 
     static func action(_ code: String) -> String {
@@ -66,5 +71,8 @@ enum AuditWords {
         "status": "Status", "reason": "Alasan", "kpj": "KPJ", "name": "Nama", "phone": "Telepon", "street": "Jalan",
         "required_documents": "Dokumen wajib", "insured_income": "Upah yang didaftarkan", "include_jht": "JHT",
         "allocation_order": "Urutan penyandang dana", "is_active": "Aktif", "risk": "Risiko", "description": "Keterangan",
+        "legal_basis": "Dasar hukum", "from_month": "Mulai bulan", "through_month": "Sampai bulan", "jkk_bp": "JKK (basis poin)",
+        "jkm": "JKM", "jht_bp": "JHT (basis poin)", "brackets": "Rentang upah", "sectors": "Sektor", "off_bp": "Potongan (basis poin)",
+        "excluded_from_discount": "Tidak mendapat keringanan",
     ]
 }

@@ -126,13 +126,21 @@ public enum TariffError: Error, Equatable, Sendable {
     case incomeOutsideBrackets(Rupiah)
     case overlapping(String, String)
     case invalid(String)
+    /// What an admin entered, wrong field by field (field name: why).
+    case invalidFields([String: String])
+    /// A version or discount that priced person-months is never edited or
+    /// deleted: it is superseded (`months` priced so far).
+    case used(String, months: Int)
+    /// A replacement may not start on or before a month the old version priced.
+    case supersededTooEarly(String, lastPriced: YearMonth)
 
     public var code: String {
         switch self {
         case .noVersion: "tariff_missing"
         case .incomeOutsideBrackets: "income_bracket_unknown"
         case .overlapping: "tariff_overlap"
-        case .invalid: "tariff_invalid"
+        case .invalid, .invalidFields: "tariff_invalid"
+        case .used, .supersededTooEarly: "tariff_version_used"
         }
     }
 
@@ -143,6 +151,11 @@ public enum TariffError: Error, Equatable, Sendable {
             "Penghasilan \(income.formatted) tidak masuk rentang upah yang dikenal. Tambahkan rentangnya di halaman tarif."
         case .overlapping(let a, let b): "Masa berlaku \(a) bertumpang tindih dengan \(b)."
         case .invalid(let why): why
+        case .invalidFields(let fields): fields.keys.sorted().compactMap { fields[$0] }.joined(separator: " ")
+        case .used(let name, let months):
+            "\(name) sudah dipakai menghitung \(months) bulan-orang; buat versi pengganti."
+        case .supersededTooEarly(let name, let last):
+            "\(name) sudah dipakai menghitung bulan sampai \(last.indonesian); versi pengganti paling awal mulai \(last.advanced(by: 1).indonesian)."
         }
     }
 }
@@ -217,5 +230,101 @@ public struct TariffBook: Sendable {
     /// bounded (≤ Rp10^13) so the product cannot overflow.
     static func share(_ amount: Rupiah, _ basisPoints: Int) -> Rupiah {
         Rupiah((amount.amount * Int64(basisPoints) + 5_000) / 10_000)
+    }
+}
+
+// MARK: What an admin may enter
+
+/// The bounds of a version or discount an admin enters: months a person can
+/// still be insured in, rates as the regulation writes them, amounts small
+/// enough that `TariffBook.share` cannot overflow (10^12 x 10^4 < 2^63).
+public enum TariffLimits {
+    public static let firstMonth = YearMonth(year: 2000, month: 1)!
+    public static let lastMonth = YearMonth(year: 2100, month: 12)!
+    public static let nameLength = 1...120
+    public static let legalBasisLength = 1...300
+    public static let basisPoints = 0...10_000
+    public static let jkm: ClosedRange<Int64> = 0...100_000_000
+    public static let rupiah: ClosedRange<Int64> = 0...1_000_000_000_000
+    public static let brackets = 1...50
+
+    static func month(_ m: YearMonth) -> Bool { m >= firstMonth && m <= lastMonth }
+}
+
+extension TariffVersion {
+    /// What is wrong with this version as an admin entered it, by field
+    /// (`name`, `legalBasis`, `from`, `through`, `jkkBasisPoints`, `jkm`,
+    /// `jhtBasisPoints`, `brackets`, `bracketN` for the N-th bracket, from 1).
+    /// Empty when it may be stored; overlaps are the book's to judge.
+    public var problems: [String: String] {
+        var p: [String: String] = [:]
+        if !TariffLimits.nameLength.contains(name.count) { p["name"] = "Nama versi wajib diisi, paling panjang 120 karakter." }
+        if !TariffLimits.legalBasisLength.contains(legalBasis.count) { p["legalBasis"] = "Dasar hukum wajib diisi, paling panjang 300 karakter." }
+        if !TariffLimits.month(from) { p["from"] = "Bulan mulai antara Januari 2000 dan Desember 2100." }
+        if let through, !TariffLimits.month(through) || through < from { p["through"] = "Bulan akhir tidak sebelum bulan mulai, paling lambat Desember 2100." }
+        if !TariffLimits.basisPoints.contains(jkkBasisPoints) { p["jkkBasisPoints"] = "JKK antara 0 dan 10000 basis poin (100 = 1%)." }
+        if !TariffLimits.jkm.contains(jkm.amount) { p["jkm"] = "JKM antara Rp0 dan Rp100.000.000." }
+        if !TariffLimits.basisPoints.contains(jhtBasisPoints) { p["jhtBasisPoints"] = "JHT antara 0 dan 10000 basis poin (200 = 2%)." }
+        if !TariffLimits.brackets.contains(brackets.count) { p["brackets"] = "Isi 1 sampai 50 rentang upah." }
+        for (i, b) in brackets.enumerated() {
+            guard TariffLimits.rupiah.contains(b.lower.amount), TariffLimits.rupiah.contains(b.basis.amount),
+                  b.upper.map({ TariffLimits.rupiah.contains($0.amount) && $0 >= b.lower }) ?? true
+            else {
+                p["bracket\(i + 1)"] = "Rentang \(i + 1): batas bawah, batas atas (tidak kurang dari batas bawah) dan upah dasar antara Rp0 dan Rp1.000.000.000.000."
+                continue
+            }
+            if brackets[..<i].contains(where: { a in a.upper.map { b.lower <= $0 } ?? true && (b.upper.map { a.lower <= $0 } ?? true) }) {
+                p["bracket\(i + 1)"] = "Rentang \(i + 1) bertumpang tindih dengan rentang sebelumnya."
+            }
+        }
+        return p
+    }
+}
+
+extension TariffDiscount {
+    /// What is wrong with this discount as an admin entered it, by field
+    /// (`name`, `legalBasis`, `from`, `through`, `sectors`, `offBasisPoints`).
+    public var problems: [String: String] {
+        var p: [String: String] = [:]
+        if !TariffLimits.nameLength.contains(name.count) { p["name"] = "Nama keringanan wajib diisi, paling panjang 120 karakter." }
+        if !TariffLimits.legalBasisLength.contains(legalBasis.count) { p["legalBasis"] = "Dasar hukum wajib diisi, paling panjang 300 karakter." }
+        if !TariffLimits.month(from) { p["from"] = "Bulan mulai antara Januari 2000 dan Desember 2100." }
+        if !TariffLimits.month(through) || through < from { p["through"] = "Bulan akhir tidak sebelum bulan mulai, paling lambat Desember 2100." }
+        if sectors.isEmpty { p["sectors"] = "Pilih sedikitnya satu sektor." }
+        if !(1...10_000).contains(offBasisPoints) { p["offBasisPoints"] = "Potongan antara 1 dan 10000 basis poin (5000 = 50%)." }
+        return p
+    }
+}
+
+extension TariffBook {
+    /// The book with `version` added, or put in place of the version with the
+    /// same id; throws `overlapping` when its months meet another version's.
+    public func replacing(_ version: TariffVersion) throws(TariffError) -> TariffBook {
+        let others = versions.filter { $0.id != version.id }
+        return try TariffBook(versions: (others + [version]).sorted { $0.from < $1.from }, discounts: discounts)
+    }
+
+    /// The book with `discount` added or put in place of the one with its id.
+    public func replacing(_ discount: TariffDiscount) throws(TariffError) -> TariffBook {
+        let others = discounts.filter { $0.id != discount.id }
+        return try TariffBook(versions: versions, discounts: (others + [discount]).sorted { $0.from < $1.from })
+    }
+
+    /// Supersedes `old` by `new`: `old` ends the month before `new` starts.
+    /// `lastPriced` is the last month `old` priced: `new` must start after it
+    /// (priced months are never repriced), and after `old` starts. An old
+    /// version that already ended before `new` is not reopened.
+    public func superseding(_ old: TariffVersion, by new: TariffVersion, lastPriced: YearMonth?) throws(TariffError) -> TariffBook {
+        if let lastPriced, new.from <= lastPriced { throw .supersededTooEarly(old.name, lastPriced: lastPriced) }
+        guard new.from > old.from else {
+            throw .invalidFields(["from": "Versi pengganti mulai sesudah \(old.from.indonesian), bulan mulai \(old.name)."])
+        }
+        let end = new.from.advanced(by: -1)
+        if let through = old.through, through < end {
+            throw .invalidFields(["from": "\(old.name) sudah berakhir \(through.indonesian); tambahkan versi baru tanpa menggantikan."])
+        }
+        let closed = TariffVersion(id: old.id, name: old.name, legalBasis: old.legalBasis, from: old.from, through: end,
+                                   jkkBasisPoints: old.jkkBasisPoints, jkm: old.jkm, jhtBasisPoints: old.jhtBasisPoints, brackets: old.brackets)
+        return try replacing(closed).replacing(new)
     }
 }
