@@ -84,3 +84,47 @@ struct TariffTests {
         #expect(PayerKind.apbd.defaultSegment == .sg && PayerKind.csr.defaultSegment == .sc && PayerKind.apbdes.defaultSegment == .sd)
     }
 }
+
+@Suite("Tariff book changed by an admin: problems by field, supersede never reprices")
+struct TariffAdminRuleTests {
+    func month(_ iso: String) -> YearMonth { YearMonth(iso: iso)! }
+
+    func version(_ id: String, from: String, through: String? = nil, jkm: Int64 = 7_000) -> TariffVersion {
+        TariffVersion(id: id, name: id, legalBasis: "PP uji", from: month(from), through: through.map(month), jkkBasisPoints: 100,
+                      jkm: Rupiah(jkm), jhtBasisPoints: 200, brackets: IncomeBracket.known)
+    }
+
+    @Test("superseding ends the old version the month before; the new one prices from its first month")
+    func supersede() throws {
+        let book = try TariffBook.seed.superseding(TariffVersion.seed, by: version("baru", from: "2027-01"), lastPriced: month("2026-12"))
+        #expect(book.versions.first { $0.id == "bpu-2015" }?.through == month("2026-12"))
+        #expect(try book.price(month: month("2026-12"), insuredIncome: Rupiah(1_000_000), sector: .other, excludedFromDiscount: true).versionID == "bpu-2015")
+        let january = try book.price(month: month("2027-01"), insuredIncome: Rupiah(1_000_000), sector: .other, excludedFromDiscount: true)
+        #expect(january.versionID == "baru" && january.total == Rupiah(17_000))
+    }
+
+    @Test("a replacement on or before a priced month, or not after the old start, is refused")
+    func supersedeRefused() {
+        #expect(throws: TariffError.supersededTooEarly(TariffVersion.seed.name, lastPriced: month("2026-12"))) {
+            try TariffBook.seed.superseding(TariffVersion.seed, by: version("baru", from: "2026-12"), lastPriced: month("2026-12"))
+        }
+        #expect(throws: TariffError.self) {
+            try TariffBook.seed.superseding(TariffVersion.seed, by: version("baru", from: "2015-07"), lastPriced: nil)
+        }
+        #expect(TariffError.used("Versi A", months: 3).code == "tariff_version_used")
+        #expect(TariffError.used("Versi A", months: 3).message.contains("sudah dipakai menghitung 3 bulan-orang; buat versi pengganti"))
+    }
+
+    @Test("numbers out of bounds are named by field; overlapping brackets by row")
+    func problems() {
+        let bad = TariffVersion(id: "x", name: "", legalBasis: "PP", from: month("2027-01"), through: month("2026-01"), jkkBasisPoints: 10_001,
+                                jkm: Rupiah(-1), jhtBasisPoints: 200,
+                                brackets: [IncomeBracket(lower: Rupiah(1_000_000), upper: nil, basis: Rupiah(1_000_000)),
+                                           IncomeBracket(lower: Rupiah(2_000_000), upper: Rupiah(2_500_000), basis: Rupiah(2_000_000))])
+        #expect(Set(bad.problems.keys) == ["name", "through", "jkkBasisPoints", "jkm", "bracket2"])
+        #expect(version("ok", from: "2027-01").problems.isEmpty)
+        let discount = TariffDiscount(id: "d", name: "D", legalBasis: "PP", from: month("2027-01"), through: month("2027-02"), sectors: [],
+                                      offBasisPoints: 0)
+        #expect(Set(discount.problems.keys) == ["sectors", "offBasisPoints"])
+    }
+}

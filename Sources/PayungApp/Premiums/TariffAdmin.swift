@@ -317,16 +317,23 @@ struct TariffAdmin {
 
     // MARK: Payer kinds
 
-    /// Sets whether `kind` pays without the discount in `pemda`.
-    func setPayerKind(_ kind: PayerKind, excluded: Bool, pemda: RegionCode, actor: Actor, by auditActor: AuditActor) async throws {
+    /// Sets whether each kind pays without the discount in `pemda`, in one
+    /// transaction; each answer that changes is audited.
+    func setPayerKinds(_ answers: [PayerKind: Bool], pemda: RegionCode, actor: Actor, by auditActor: AuditActor) async throws {
         guard pemda.level == .regency, AccessPolicy.may(actor, .manageSettings, in: pemda) else { throw AccessError.forbidden }
         try await db.transaction { tx in
-            let before = try await TariffQueries(db: tx).exclusions(pemda: pemda.dotted)[kind] ?? kind.excludedFromDiscountByDefault
-            try await TariffQueries(db: tx).setExclusion(pemda: pemda.dotted, kind: kind, excluded: excluded, at: now, by: auditActor.username)
-            guard before != excluded else { return }
-            try await AuditTrail(db: tx, now: now).record(AuditEntry(
-                action: "tariff.payer_kind", entity: "payer_kind_setting", entityID: "\(pemda.dotted)/\(kind.rawValue)", regionCode: pemda.dotted,
-                changes: ["excluded_from_discount": .init(old: String(before), new: String(excluded))]), by: auditActor)
+            let q = TariffQueries(db: tx)
+            let current = try await q.exclusions(pemda: pemda.dotted)
+            for kind in PayerKind.allCases {
+                guard let excluded = answers[kind] else { continue }
+                let before = current[kind] ?? kind.excludedFromDiscountByDefault
+                try await q.setExclusion(pemda: pemda.dotted, kind: kind, excluded: excluded, at: now, by: auditActor.username)
+                guard before != excluded else { continue }
+                try await AuditTrail(db: tx, now: now).record(AuditEntry(
+                    action: "tariff.payer_kind", entity: "payer_kind_setting", entityID: "\(pemda.dotted)/\(kind.rawValue)",
+                    regionCode: pemda.dotted, changes: ["excluded_from_discount": .init(old: String(before), new: String(excluded))]),
+                    by: auditActor)
+            }
         }
     }
 }

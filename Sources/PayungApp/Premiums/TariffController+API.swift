@@ -100,7 +100,7 @@ extension TariffController {
             guard let kind = PayerKind(rawValue: req.parameters.get("kind") ?? "") else { throw AppError.notFound("Jenis penyandang dana") }
             let input = try req.content.decodeBounded(PayerKindInput.self)
             let pemda = try TariffAdmin.pemda(of: actor, requested: input.pemda)
-            try await Self.admin(req).setPayerKind(kind, excluded: input.excludedFromDiscount, pemda: pemda, actor: actor, by: req.auditActor)
+            try await Self.admin(req).setPayerKinds([kind: input.excludedFromDiscount], pemda: pemda, actor: actor, by: req.auditActor)
             return Self.payer(kind, excluded: input.excludedFromDiscount)
         }
     }

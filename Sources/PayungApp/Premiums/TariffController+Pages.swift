@@ -141,10 +141,8 @@ extension TariffController {
             let form = try req.content.decodeBounded(TariffFormFields.self)
             return try await Self.pageAction(req) { actor in
                 let pemda = try TariffAdmin.pemda(of: actor, requested: form["pemda"])
-                for kind in PayerKind.allCases {
-                    try await Self.admin(req).setPayerKind(kind, excluded: form["excluded_\(kind.rawValue)"] == "1", pemda: pemda,
-                                                           actor: actor, by: req.auditActor)
-                }
+                let answers = Dictionary(uniqueKeysWithValues: PayerKind.allCases.map { ($0, form["excluded_\($0.rawValue)"] == "1") })
+                try await Self.admin(req).setPayerKinds(answers, pemda: pemda, actor: actor, by: req.auditActor)
             }
         }
     }
