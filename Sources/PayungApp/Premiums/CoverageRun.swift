@@ -50,6 +50,10 @@ struct CoverageRun {
         try await db.transaction { tx in
             // Serialise runs of one program (SQLite: the write lock; PostgreSQL: the row lock).
             try await tx.sql.raw("UPDATE programs SET approved_count = approved_count WHERE id = \(bind: programID)").run()
+            // The tariff book cannot change under the run (a supersede between reading the
+            // rules and writing the months would price a month with a closed version).
+            // SHARE lets runs of other programs go on together; SQLite's write lock does it there.
+            if tx.kind == .postgresql { try await tx.sql.raw("LOCK TABLE tariff_versions, tariff_discounts IN SHARE MODE").run() }
             guard let program = try await ProgramModel.find(programID, on: tx),
                   let start = YearMonth(iso: program.startMonth), let end = YearMonth(iso: program.endMonth)
             else { throw AppError.notFound("Program") }

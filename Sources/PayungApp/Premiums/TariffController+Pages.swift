@@ -93,7 +93,7 @@ extension TariffController {
             let fields = form.version
             do {
                 _ = try await Self.admin(req).addVersion(fields, supersedes: form["supersedes"], actor: try req.requireActor(), by: req.auditActor)
-                return req.redirect(to: Self.path.path + "?ok=action_done")
+                return req.redirect(to: Self.path.path + "?ok=tariff_saved")
             } catch let error as any DomainError where error.kind != .forbidden {
                 var view = try await Self.pageView(req)
                 view.form = form.versionForm(action: view.form.action, errors: Self.fieldErrors(error))
@@ -111,7 +111,7 @@ extension TariffController {
             let form = try req.content.decodeBounded(TariffFormFields.self)
             do {
                 _ = try await Self.admin(req).updateVersion(id, form.version, actor: try req.requireActor(), by: req.auditActor)
-                return req.redirect(to: Self.path.path + "?ok=action_done")
+                return req.redirect(to: Self.path.path + "?ok=tariff_saved")
             } catch let error as any DomainError where error.kind != .forbidden && error.kind != .notFound {
                 var (view, _) = try await Self.editView(req)
                 view.form = form.versionForm(action: view.form.action, errors: Self.fieldErrors(error))
@@ -125,7 +125,7 @@ extension TariffController {
             let form = try req.content.decodeBounded(TariffFormFields.self)
             do {
                 _ = try await Self.admin(req).addDiscount(form.discount, actor: try req.requireActor(), by: req.auditActor)
-                return req.redirect(to: Self.path.path + "?ok=action_done")
+                return req.redirect(to: Self.path.path + "?ok=tariff_saved")
             } catch let error as any DomainError where error.kind != .forbidden {
                 var view = try await Self.pageView(req)
                 view.discount = form.discountForm(errors: Self.fieldErrors(error))
@@ -152,7 +152,7 @@ extension TariffController {
         let actor = try req.requireActor()
         do {
             try await body(actor)
-            return req.redirect(to: Self.path.path + "?ok=action_done")
+            return req.redirect(to: Self.path.path + "?ok=tariff_saved")
         } catch let error as any DomainError where error.kind == .conflict || error.kind == .invalidInput {
             var view = try await Self.pageView(req)
             view.error = error.message

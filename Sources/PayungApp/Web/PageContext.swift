@@ -40,7 +40,8 @@ struct PageContext: Encodable {
             items.append(("Cek NIK", .nikCheck))
             if AccessPolicy.mayAnywhere(actor, .manageUsers) { items.append(("Pengguna", .users)) }
             if actor.roles.contains(.admin) { items.append(("Pekerjaan", .occupations)) }
-            if actor.roles.contains(.admin) { items.append(("Tarif", TariffController.path)) }
+            // Admins change the tariff book; a Pemda's settings managers answer its payer-kind questions there.
+            if AccessPolicy.mayAnywhere(actor, .manageSettings) { items.append(("Tarif", TariffController.path)) }
             if AccessPolicy.mayAnywhere(actor, .readAudit) { items.append(("Jejak audit", .audit)) }
         }
         items.append(("Wilayah", .regions))
@@ -72,5 +73,6 @@ enum Notice {
         "proposal_saved": "Usulan disimpan.",
         "proposal_submitted": "Usulan diajukan ke kelurahan.",
         "action_done": "Tindakan dicatat.",
+        "tariff_saved": "Aturan tarif disimpan.",
     ]
 }
