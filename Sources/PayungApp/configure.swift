@@ -121,5 +121,6 @@ enum Migrations {
         CreateActivationCodes(),
         CreateJobs(),
         AddParticipationEndDate(),
+        CreateBilling(),
     ]
 }

@@ -27,6 +27,7 @@ enum AuditWords {
         "bpjs.export_batch": "Mengunduh berkas pendaftaran BPJS", "bpjs.import_result": "Mengimpor hasil pendaftaran BPJS",
         "bpjs.import_active": "Mengimpor daftar peserta aktif BPJS",
         "coverage.run": "Menghitung bulan kepesertaan",
+        "billing.prepare": "Menyiapkan tagihan bulanan", "billing.issue": "Menerbitkan tagihan bulanan",
         "user.onboard": "Mengimpor akun Ketua RT dan verifikator", "user.activation_code": "Membuat kode aktivasi baru",
         "user.activated": "Mengaktifkan akun dengan kode",
         "sponsor.create": "Menambah penyandang dana", "sponsor.pledge": "Mencatat komitmen penyandang dana",
@@ -60,6 +61,9 @@ enum AuditWords {
             case "reason": return ProposalHistory.reasonWords(value) ?? value
             case "required_documents": return RequiredDocuments(rawValue: value)?.indonesianName ?? value
             case "allocation_order": return AllocationOrder(rawValue: value)?.indonesianName ?? value
+            case "month": return YearMonth(iso: value)?.indonesian ?? value
+            case "ended_on": return CalendarDate(iso: value)?.indonesian ?? value
+            case "total": return Int64(value).map { Rupiah($0).formatted } ?? value
             default: return value
             }
         }
@@ -74,5 +78,6 @@ enum AuditWords {
         "legal_basis": "Dasar hukum", "from_month": "Mulai bulan", "through_month": "Sampai bulan", "jkk_bp": "JKK (basis poin)",
         "jkm": "JKM", "jht_bp": "JHT (basis poin)", "brackets": "Rentang upah", "sectors": "Sektor", "off_bp": "Potongan (basis poin)",
         "excluded_from_discount": "Tidak mendapat keringanan",
+        "month": "Bulan", "total": "Jumlah (Rp)", "ended_on": "Tanggal berakhir",
     ]
 }

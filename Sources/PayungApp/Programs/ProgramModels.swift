@@ -49,6 +49,9 @@ final class ProgramModel: Model, @unchecked Sendable {
     @Field(key: "allocation_order") var allocationOrder: String
     /// `RequiredDocuments` raw value: documents needed before approval.
     @Field(key: "required_documents") var requiredDocuments: String
+    /// Day of the contribution month its premium is due (`PaymentWindow`);
+    /// nil: the BPU rule, the 15th.
+    @OptionalField(key: "due_day") var dueDay: Int?
 
     init() {}
 }

@@ -18,6 +18,10 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case importExport = "import_export"
     /// Death and accident claims.
     case manageClaims = "manage_claims"
+    /// Prepare a month's bill (the maker); record payments.
+    case prepareBills = "prepare_bills"
+    /// Issue a prepared bill (the checker: never the one who prepared it, `MakerChecker`).
+    case issueBills = "issue_bills"
     /// Aggregated figures (no personal data).
     case readAggregates = "read_aggregates"
     /// Programs, occupations and other settings.
@@ -38,8 +42,8 @@ public enum AccessPolicy {
         .kelurahan: [.readRecord, .readFullNIK, .verifyKelurahan, .readAggregates],
         .kecamatan: [.readRecord, .readFullNIK, .verifyKecamatan, .readAggregates],
         .operator: [.readRecord, .readFullNIK, .approve, .register, .importExport, .manageClaims,
-                    .readAggregates, .manageSettings],
-        .kepalaDinas: [.readRecord, .approve, .readAggregates],
+                    .readAggregates, .manageSettings, .prepareBills],
+        .kepalaDinas: [.readRecord, .approve, .readAggregates, .issueBills],
         .bpjs: [.readRecord, .readFullNIK, .register, .manageClaims, .readAggregates],
         .sponsor: [.readAggregates],
         .admin: [.manageUsers, .manageSettings, .readAggregates],
