@@ -39,6 +39,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     app.jobs = JobRunner(persistsProgress: config.database != .sqliteMemory)
     await ImportJobs.register(on: app.jobs)
+    await BillingController.register(on: app.jobs)
     if config.sweepsJobs { app.lifecycle.use(JobSweeperLifecycle()) }
     app.rateLimiters = RateLimiters()
     app.trustedProxies = config.trustedProxies
@@ -78,6 +79,7 @@ func registerRoutes(_ app: Application) {
     ImportAPIController().register(api: api)
     JobController().register(api: api)
     CoverageController().register(api: api, web: protected)
+    BillingController().register(api: api, web: protected)
     ProgramSettingsController().register(api: api, web: protected)
     OnboardingController().register(api: api, protected: protected)
     ActivationController().register(public: web)

@@ -165,3 +165,133 @@ struct BillingRunTests {
         }
     }
 }
+
+@Suite("Bills in the API and on the pages: the operator prepares, the Kepala Dinas issues, Jambi sees nothing")
+struct BillingAccessTests {
+    func waitForJob(_ app: Application, _ id: String, token: String) async throws -> JobController.JobDTO {
+        for _ in 0..<200 {
+            var job: JobController.JobDTO?
+            try await app.testing().test(.GET, "/api/v1/jobs/\(id)", headers: .bearer(token)) { res in
+                job = try? res.content.decode(JobController.JobDTO.self)
+            }
+            if let job, job.state == "done" || job.state == "failed" { return job }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw AppError.notFound("job")
+    }
+
+    @Test("prepare as a job, read, issue by the Kepala Dinas; NIKs masked for who may not see them; Jambi gets 404", arguments: TestDatabase.available)
+    func api(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let (program, _) = try await BillingRunTests.seed(app)
+            let (_, op) = try await app.makeUser("op.pekalongan", .operator, "33.75")
+            let (_, kadis) = try await app.makeUser("kadis.pekalongan", .kepalaDinas, "33.75")
+            let (_, jambi) = try await app.makeUser("op.jambi", .operator, "15.71")
+            let base = "/api/v1/programs/\(program.id!)/bills"
+            for (month, code) in [("2026-13", "month_invalid"), ("2027-02", "billing_month_outside"), ("2026-12", "billing_month_future")] {
+                try await app.testing().test(.POST, base, headers: .bearer(op), beforeRequest: { try $0.content.encode(["month": month]) }) { res in
+                    #expect(res.status == .unprocessableEntity && res.body.string.contains(code), "\(month): \(res.status) \(res.body.string)")
+                }
+            }
+            try await app.testing().test(.POST, base, headers: .bearer(kadis), beforeRequest: { try $0.content.encode(["month": "2026-05"]) }) { res in
+                #expect(res.status == .forbidden, "the Kepala Dinas issues, the operator prepares")
+            }
+            var jobID = ""
+            try await app.testing().test(.POST, base, headers: .bearer(op), beforeRequest: { try $0.content.encode(["month": "2026-05"]) }) { res in
+                #expect(res.status == .accepted)
+                let job = try res.content.decode(JobController.JobDTO.self)
+                jobID = job.id.uuidString
+                #expect(job.page?.contains("/tagihan/2026-05") == true)
+            }
+            let job = try await waitForJob(app, jobID, token: op)
+            #expect(job.state == "done", "\(job)")
+            try await app.testing().test(.GET, base + "/2026-05", headers: .bearer(kadis)) { res in
+                let bill = try res.content.decode(BillDTO.self)
+                #expect(bill.state == "prepared" && bill.lines == 8 && bill.dueDate == "2026-05-15")
+                #expect(bill.bySponsor.map(\.name) == ["PT Batik Sejahtera"] && bill.bySegment.first?.key == "SC")
+            }
+            try await app.testing().test(.GET, base + "/2026-05/lines?size=3", headers: .bearer(kadis)) { res in
+                let page = try res.content.decode(PageDTO<BillLineDTO>.self)
+                #expect(page.total == 8 && page.items.count == 3 && page.items.allSatisfy { $0.nik.contains("*") })
+            }
+            try await app.testing().test(.GET, base + "/2026-05/lines", headers: .bearer(op)) { res in
+                let page = try res.content.decode(PageDTO<BillLineDTO>.self)
+                #expect(page.items.contains { $0.nik == testNIK(serial: 1) && $0.name.isEmpty == false })
+            }
+            try await app.testing().test(.POST, base + "/2026-05/issue", headers: .bearer(op)) { res in #expect(res.status == .forbidden) }
+            try await app.testing().test(.POST, base + "/2026-05/issue", headers: .bearer(kadis)) { res in
+                let bill = try res.content.decode(BillDTO.self)
+                #expect(res.status == .ok && bill.state == "issued" && bill.issuedBy == "kadis.pekalongan")
+            }
+            // Jambi: not a word of Pekalongan's bills.
+            for path in [base, base + "/2026-05", base + "/2026-05/lines"] {
+                try await app.testing().test(.GET, path, headers: .bearer(jambi)) { res in
+                    #expect(res.status == .notFound && !res.body.string.contains("Batik"), "\(path): \(res.status)")
+                }
+            }
+            try await app.testing().test(.POST, base + "/2026-05/issue", headers: .bearer(jambi)) { res in #expect(res.status == .notFound) }
+            try await app.testing().test(.GET, base + "/2026-5", headers: .bearer(op)) { res in #expect(res.status == .notFound) }
+        }
+    }
+
+    @Test("the pages: prepare from the form, follow the job, issue with a confirmation; the preparer is told to ask someone else",
+          arguments: TestDatabase.available)
+    func pages(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let (program, _) = try await BillingRunTests.seed(app)
+            try await app.makeUser("op.pekalongan", .operator, "33.75")
+            try await app.makeUser("kadis.pekalongan", .kepalaDinas, "33.75")
+            let op = try await BrowserSession.login(app, "op.pekalongan")
+            let kadis = try await BrowserSession.login(app, "kadis.pekalongan")
+            let base = "/program/\(program.id!)/tagihan"
+            try await app.testing().test(.GET, base, headers: op.headers) { res in
+                #expect(res.status == .ok && res.body.string.contains("Siapkan tagihan") && res.body.string.contains("Belum ada tagihan"))
+            }
+            try await app.testing().test(.POST, base, headers: op.headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": op.csrf, "month": "2026-12"], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .unprocessableEntity && res.body.string.contains("belum tiba"))
+            }
+            var location = ""
+            try await app.testing().test(.POST, base, headers: op.headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": op.csrf, "month": "2026-05"], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .seeOther)
+                location = res.headers.first(name: .location) ?? ""
+            }
+            #expect(location.contains("/tagihan/2026-05?tugas="))
+            var body = ""
+            for _ in 0..<100 {
+                var refreshing = false
+                try await app.testing().test(.GET, location, headers: op.headers) { res in
+                    body = res.body.string
+                    refreshing = res.headers.first(name: "Refresh") != nil
+                }
+                if !refreshing { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(body.contains("Tagihan Mei 2026") && body.contains("Disiapkan, menunggu diterbitkan") && body.contains("PT Batik Sejahtera"))
+            #expect(body.contains("Iuran bulan ini") && body.contains("Penyesuaian: bulan sebelumnya"))
+            #expect(!body.contains("Terbitkan tagihan"), "the operator cannot issue")
+            try await app.testing().test(.GET, base + "/2026-05", headers: kadis.headers) { res in
+                #expect(res.body.string.contains("Terbitkan tagihan") && res.body.string.contains("15 Mei 2026"))
+            }
+            try await app.testing().test(.POST, base + "/2026-05/terbitkan", headers: kadis.headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": kadis.csrf], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .unprocessableEntity && res.body.string.contains("Saya sudah memeriksa"), "confirmation checked on the server")
+            }
+            try await app.testing().test(.GET, "/program/\(program.id!)", headers: kadis.headers) { res in
+                #expect(res.body.string.contains("href=\"/program/\(program.id!)/tagihan\""))
+            }
+            try await app.testing().test(.POST, base + "/2026-05/terbitkan", headers: kadis.headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": kadis.csrf, "confirm": "1"], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .seeOther && res.headers.first(name: .location)?.contains("ok=bill_issued") == true)
+            }
+            try await app.testing().test(.GET, base, headers: kadis.headers) { res in
+                #expect(res.body.string.contains("Diterbitkan") && res.body.string.contains("Mei 2026"))
+            }
+        }
+    }
+}

@@ -49,15 +49,29 @@ struct JobController {
             ], required: ["id", "kind", "state", "stateName", "done", "total", "createdAt", "attempts"]),
         ])
         api.on(Self.show) { req -> JobDTO in
-            let actor = try req.requireActor()
-            let id = try req.uuidParameter("id", thing: "Pekerjaan")
-            guard let job = try await JobQueue(db: req.db).find(id, ownedBy: actor.userID) else { throw AppError.notFound("Pekerjaan") }
-            let live = req.application.jobs.liveProgress(id)
-            return JobDTO(id: id, kind: job.kind, state: job.stateValue.rawValue, stateName: Self.stateName(job.stateValue),
-                          done: live?.done ?? job.done, total: live?.total ?? job.total, createdAt: job.createdAt,
-                          startedAt: job.startedAt, finishedAt: job.finishedAt, attempts: job.attempts,
-                          error: job.errorCode.map { .init(code: $0, message: job.errorMessage ?? "") },
-                          page: job.kind.hasPrefix("import.") ? WebPath.importJob(id).path : nil)
+            try await Self.dto(try req.uuidParameter("id", thing: "Pekerjaan"), req)
         }
+    }
+
+    /// A job of the caller's, as JSON; 404 for anyone else's.
+    static func dto(_ id: UUID, _ req: Request) async throws -> JobDTO {
+        let actor = try req.requireActor()
+        guard let job = try await JobQueue(db: req.db).find(id, ownedBy: actor.userID) else { throw AppError.notFound("Pekerjaan") }
+        let live = req.application.jobs.liveProgress(id)
+        return JobDTO(id: id, kind: job.kind, state: job.stateValue.rawValue, stateName: Self.stateName(job.stateValue),
+                      done: live?.done ?? job.done, total: live?.total ?? job.total, createdAt: job.createdAt,
+                      startedAt: job.startedAt, finishedAt: job.finishedAt, attempts: job.attempts,
+                      error: job.errorCode.map { .init(code: $0, message: job.errorMessage ?? "") },
+                      page: Self.page(of: job))
+    }
+
+    /// Where a person follows a job of this kind.
+    static func page(of job: JobModel) -> String? {
+        if job.kind.hasPrefix("import.") { return WebPath.importJob(job.id!).path }
+        if job.kind == BillingController.jobKind,
+           let p = try? JSONDecoder().decode(BillingController.JobParameters.self, from: Data(job.parameters.utf8)) {
+            return "/program/\(p.programID.uuidString)/tagihan/\(p.month)?tugas=\(job.id!.uuidString)"
+        }
+        return nil
     }
 }

@@ -68,6 +68,7 @@ struct ProgramWebController {
         let documentOptions: [Option]
         let orderOptions: [Option]
         let canReadCoverage: Bool
+        var canReadBills = false
         var result: BulkResultDTO? = nil
     }
 
@@ -101,6 +102,7 @@ struct ProgramWebController {
                              orderOptions: AllocationOrder.allCases.map { Option(value: $0.rawValue, label: $0.indonesianName) },
                              canReadCoverage: AccessPolicy.may(actor, .manageSettings, in: regency) || AccessPolicy.may(actor, .approve, in: regency)
                                 || AccessPolicy.may(actor, .readAudit, in: regency),
+                             canReadBills: BillingController.may(actor, .read, in: regency),
                              result: result)
     }
 

@@ -74,5 +74,6 @@ enum Notice {
         "proposal_submitted": "Usulan diajukan ke kelurahan.",
         "action_done": "Tindakan dicatat.",
         "tariff_saved": "Aturan tarif disimpan.",
+        "bill_issued": "Tagihan diterbitkan dan dicatat di buku besar.",
     ]
 }
