@@ -99,6 +99,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(BPJSCommand(), as: "bpjs")
     app.asyncCommands.use(CoverageCommand(), as: "coverage")
+    app.asyncCommands.use(BillingCommand(), as: "billing")
     app.asyncCommands.use(BudgetCommand(), as: "budget")
 }
 

@@ -88,8 +88,9 @@ struct BillingController {
     static func register(on runner: JobRunner) async {
         await runner.register(jobKind) { job in
             let p = try job.decode(JobParameters.self)
-            guard let actor = job.actor, let program = try await ProgramModel.find(p.programID, on: job.app.db),
-                  let regency = RegionCode(program.regencyCode), may(actor, .prepare, in: regency),
+            // A person's job runs with their grants as they are now; a system job (the CLI, no user) as the server.
+            guard let program = try await ProgramModel.find(p.programID, on: job.app.db), let regency = RegionCode(program.regencyCode),
+                  job.actor.map({ may($0, .prepare, in: regency) }) ?? (job.auditActor.userID == nil),
                   let month = YearMonth(iso: p.month) else { throw AccessError.forbidden }
             let result = try await BillingRun(db: job.app.db, now: job.app.clock.now())
                 .prepare(programID: program.id!, month: month, by: job.auditActor, today: job.app.clock.today)
