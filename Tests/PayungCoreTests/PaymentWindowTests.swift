@@ -48,3 +48,28 @@ struct PaymentWindowTests {
         #expect(window.standing(months: months, asOf: d("2026-04-20")) == .inArrears(months: 1, lapsesOn: d("2026-06-16")))
     }
 }
+
+@Suite("Payment window with a bill's own due day")
+struct PaymentWindowBilledTests {
+    func m(_ iso: String) -> YearMonth { YearMonth(iso: iso)! }
+    func d(_ iso: String) -> CalendarDate { CalendarDate(iso: iso)! }
+
+    @Test("months billed late fall due with their bill and count as one ask: four back months unpaid on 16 June are arrears, not a lapse")
+    func lateBilled() {
+        let window = PaymentWindow.bpu
+        let due = d("2026-06-15")
+        let billed: [YearMonth: PaymentWindow.BilledMonth] = [
+            m("2026-03"): .init(due: due, paidOn: nil), m("2026-04"): .init(due: due, paidOn: nil),
+            m("2026-05"): .init(due: due, paidOn: nil), m("2026-06"): .init(due: due, paidOn: nil),
+        ]
+        #expect(window.standing(billed: billed, asOf: d("2026-06-15")) == .covered)
+        #expect(window.standing(billed: billed, asOf: d("2026-06-16")) == .inArrears(months: 4, lapsesOn: d("2026-08-16")))
+        // July and August bills also unpaid: three asks, lapsed the day after the third.
+        var later = billed
+        later[m("2026-07")] = .init(due: d("2026-07-15"), paidOn: nil)
+        later[m("2026-08")] = .init(due: d("2026-08-15"), paidOn: nil)
+        #expect(window.standing(billed: later, asOf: d("2026-08-16")) == .lapsed(since: d("2026-08-16"), months: 6))
+        #expect(window.standing(billed: later, asOf: d("2026-08-15")) == .inArrears(months: 5, lapsesOn: d("2026-08-16")))
+        #expect(d("2026-12-31").dayAfter == d("2027-01-01") && d("2028-02-28").dayAfter == d("2028-02-29") && d("2026-02-28").dayAfter == d("2026-03-01"))
+    }
+}

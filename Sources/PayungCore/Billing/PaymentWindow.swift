@@ -66,17 +66,37 @@ public struct PaymentWindow: Sendable, Hashable {
         }
     }
 
+    /// A billed month: when it falls due and when it was fully paid.
+    public struct BilledMonth: Sendable, Hashable {
+        public let due: CalendarDate
+        public let paidOn: CalendarDate?
+
+        public init(due: CalendarDate, paidOn: CalendarDate?) {
+            self.due = due
+            self.paidOn = paidOn
+        }
+    }
+
     /// The standing on `day` of a participant billed for `months`
-    /// (contribution month -> the day it was fully paid, nil if unpaid).
-    /// Counts the unpaid overdue months that run back from the latest
-    /// overdue one without a paid month between them; a paid month ends the
-    /// run, so paying the arrears (or paying again after a lapse) covers the
-    /// member again without a new proposal.
+    /// (contribution month -> the day it was fully paid, nil if unpaid),
+    /// each due on the rule's day of its month.
     public func standing(months: [YearMonth: CalendarDate?], asOf day: CalendarDate) -> Standing {
-        let overdueOrPaid = months.keys.sorted().filter { day > dueDate(of: $0) }
+        standing(billed: Dictionary(uniqueKeysWithValues: months.map { ($0.key, BilledMonth(due: dueDate(of: $0.key), paidOn: $0.value)) }),
+                 asOf: day)
+    }
+
+    /// The standing on `day` from billed months with their own due days (a
+    /// month billed late, on a later bill, falls due with that bill, not
+    /// before it was ever asked for). Counts the unpaid overdue months that
+    /// run back from the latest overdue one without a paid month between
+    /// them; a paid month ends the run, so paying the arrears (or paying
+    /// again after a lapse) covers the member again without a new proposal.
+    public func standing(billed: [YearMonth: BilledMonth], asOf day: CalendarDate) -> Standing {
+        func overdue(_ m: BilledMonth) -> Bool { day > m.due && !(m.paidOn.map { $0 <= day } ?? false) }
+        let pastDue = billed.keys.sorted().filter { day > billed[$0]!.due }
         var run: [YearMonth] = []
-        for month in overdueOrPaid.reversed() {
-            guard state(of: month, paidOn: months[month] ?? nil, asOf: day) == .overdue else { break }
+        for month in pastDue.reversed() {
+            guard overdue(billed[month]!) else { break }
             run.append(month)
         }
         guard let latest = run.first else { return .covered }
@@ -84,13 +104,19 @@ public struct PaymentWindow: Sendable, Hashable {
         // a gap (a month never billed) also ends the run.
         var consecutive = 1
         while consecutive < run.count, run[consecutive] == latest.advanced(by: -consecutive) { consecutive += 1 }
-        let oldest = latest.advanced(by: -(consecutive - 1))
-        if consecutive >= lapseAfter {
-            // Lapsed once the limit-th month in the run fell due.
-            let limitMonth = oldest.advanced(by: lapseAfter - 1)
-            return .lapsed(since: firstOverdueDay(of: limitMonth), months: consecutive)
+        // The months of the run, oldest first, and the days they fell due. A
+        // member lapses when unpaid months have run through `lapseAfter` due
+        // days: months billed together (a late registration's back months on
+        // one bill) fall due once and count as one ask.
+        let months = (0..<consecutive).map { latest.advanced(by: -$0) }.reversed()
+        let dues = Array(Set(months.map { billed[$0]!.due })).sorted()
+        if months.count >= lapseAfter, dues.count >= lapseAfter {
+            return .lapsed(since: dues[lapseAfter - 1].dayAfter, months: consecutive)
         }
-        let lapsesOn = firstOverdueDay(of: oldest.advanced(by: lapseAfter - 1))
-        return .inArrears(months: consecutive, lapsesOn: lapsesOn)
+        // Not yet: it lapses when the next unpaid months fall due, one a month on the rule's day.
+        let asksLeft = lapseAfter - min(dues.count, lapseAfter)
+        let monthsLeft = lapseAfter - min(months.count, lapseAfter)
+        let lapsesOn = firstOverdueDay(of: latest.advanced(by: max(asksLeft, monthsLeft)))
+        return .inArrears(months: consecutive, lapsesOn: max(lapsesOn, dues.last!.dayAfter))
     }
 }

@@ -63,6 +63,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable {
         self.init(year: y, month: m, day: d)
     }
 
+    /// The next calendar day.
+    public var dayAfter: CalendarDate {
+        if day < CalendarDate.daysIn(month: month, year: year) { return CalendarDate(year: year, month: month, day: day + 1)! }
+        if month < 12 { return CalendarDate(year: year, month: month + 1, day: 1)! }
+        return CalendarDate(year: year + 1, month: 1, day: 1)!
+    }
+
     public var yearMonth: YearMonth { YearMonth(uncheckedYear: year, month: month) }
 
     /// Whole years from `self` to `date` (age on `date` for a birth date).
