@@ -80,6 +80,7 @@ func registerRoutes(_ app: Application) {
     JobController().register(api: api)
     CoverageController().register(api: api, web: protected)
     BillingController().register(api: api, web: protected)
+    PaymentController().register(api: api, web: protected)
     ProgramSettingsController().register(api: api, web: protected)
     OnboardingController().register(api: api, protected: protected)
     ActivationController().register(public: web)
@@ -125,5 +126,6 @@ enum Migrations {
         CreateJobs(),
         AddParticipationEndDate(),
         CreateBilling(),
+        CreatePayments(),
     ]
 }

@@ -37,6 +37,9 @@ struct APIOperation: Sendable {
     var spreadsheetBody = false
     /// The success response is a spreadsheet download, not JSON.
     var spreadsheetResponse = false
+    /// The request body is a proof document (PDF or image bytes), not JSON.
+    var documentBody = false
+    static let documentMaxSize: ByteCount = "6mb"
 
     /// Largest spreadsheet accepted as a request body: a million-row CSV is about 85 MB.
     static let spreadsheetMaxSize: ByteCount = "100mb"
@@ -72,7 +75,8 @@ struct APIRouter {
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) {
         let routes = operation.access == .public ? publicRoutes : protectedRoutes
-        let body: HTTPBodyStreamStrategy = operation.spreadsheetBody ? .collect(maxSize: APIOperation.spreadsheetMaxSize) : .collect
+        let body: HTTPBodyStreamStrategy = operation.spreadsheetBody ? .collect(maxSize: APIOperation.spreadsheetMaxSize)
+            : operation.documentBody ? .collect(maxSize: APIOperation.documentMaxSize) : .collect
         if operation.requestBody != nil {
             // The document promises JSON and 415 for anything else; Vapor
             // alone would also decode form and multipart bodies.

@@ -61,7 +61,7 @@ enum OpenAPIDocument {
             // Unreadable JSON (400), over the 1 MB limit (413), not JSON (415),
             // missing or breaking a rule (422).
             statuses.formUnion([400, 413, 415, 422])
-        } else if op.spreadsheetBody {
+        } else if op.spreadsheetBody || op.documentBody {
             statuses.formUnion([400, 413, 422])
         }
         return statuses
@@ -121,6 +121,9 @@ enum OpenAPIDocument {
             result["requestBody"] = ["required": true, "content": ["application/json": ["schema": Schema.ref(body)]]]
         } else if op.spreadsheetBody {
             result["requestBody"] = ["required": true, "description": "The file as it is, XLSX or CSV", "content": spreadsheet]
+        } else if op.documentBody {
+            let documents = JSON.object(Dictionary(uniqueKeysWithValues: PaymentProof.mediaTypes.map { ($0, file) }))
+            result["requestBody"] = ["required": true, "description": "The document as it is, PDF or an image, at most 5 MB", "content": documents]
         }
         if op.access == .public { result["security"] = [] }
         return .object(result)

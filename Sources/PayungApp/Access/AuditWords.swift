@@ -28,6 +28,7 @@ enum AuditWords {
         "bpjs.import_active": "Mengimpor daftar peserta aktif BPJS",
         "coverage.run": "Menghitung bulan kepesertaan",
         "billing.prepare": "Menyiapkan tagihan bulanan", "billing.issue": "Menerbitkan tagihan bulanan",
+        "payment.record": "Mencatat pembayaran ke BPJS", "payment.proof_attach": "Melampirkan bukti bayar", "payment.proof_view": "Melihat bukti bayar",
         "user.onboard": "Mengimpor akun Ketua RT dan verifikator", "user.activation_code": "Membuat kode aktivasi baru",
         "user.activated": "Mengaktifkan akun dengan kode",
         "sponsor.create": "Menambah penyandang dana", "sponsor.pledge": "Mencatat komitmen penyandang dana",
@@ -78,6 +79,6 @@ enum AuditWords {
         "legal_basis": "Dasar hukum", "from_month": "Mulai bulan", "through_month": "Sampai bulan", "jkk_bp": "JKK (basis poin)",
         "jkm": "JKM", "jht_bp": "JHT (basis poin)", "brackets": "Rentang upah", "sectors": "Sektor", "off_bp": "Potongan (basis poin)",
         "excluded_from_discount": "Tidak mendapat keringanan",
-        "month": "Bulan", "total": "Jumlah (Rp)", "ended_on": "Tanggal berakhir",
+        "month": "Bulan", "total": "Jumlah (Rp)", "ended_on": "Tanggal berakhir", "paid_on": "Tanggal bayar",
     ]
 }

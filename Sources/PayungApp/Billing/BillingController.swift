@@ -10,7 +10,7 @@ struct BillingController {
                                    summary: "A program's monthly bills, newest first", tag: "Tagihan", response: "BillList", errors: [403, 404])
     static let prepare = APIOperation(method: .POST, path: "/api/v1/programs/{id}/bills", operationID: "prepareBill",
                                       summary: "Prepare (or refresh, while unissued) a month's bill, as a recorded job; idempotent once issued",
-                                      tag: "Tagihan", requestBody: "BillPrepareInput", response: "Job", errors: [403, 404, 409, 422])
+                                      tag: "Tagihan", requestBody: "BillPrepareInput", response: "Job", successStatus: 202, errors: [403, 404, 409, 422])
     static let show = APIOperation(method: .GET, path: "/api/v1/programs/{id}/bills/{month}", operationID: "getBill",
                                    summary: "A month's bill with totals by kind, sponsor and BPJS segment", tag: "Tagihan",
                                    response: "Bill", errors: [403, 404])

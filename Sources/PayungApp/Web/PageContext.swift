@@ -75,5 +75,6 @@ enum Notice {
         "action_done": "Tindakan dicatat.",
         "tariff_saved": "Aturan tarif disimpan.",
         "bill_issued": "Tagihan diterbitkan dan dicatat di buku besar.",
+        "payment_recorded": "Pembayaran dicatat.",
     ]
 }
