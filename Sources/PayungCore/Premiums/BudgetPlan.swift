@@ -12,6 +12,15 @@ public enum BudgetPlan {
 
     public enum Failure: Error, Equatable, Sendable {
         case workersOutOfRange, monthsOutOfRange, premiumOutOfRange, budgetOutOfRange, tooManySponsors
+        /// `RestOfYear`: a year outside 2000-2100, or outside the program's period.
+        case yearOutOfRange
+        case yearOutsideProgram(ClosedRange<YearMonth>)
+        /// `RestOfYear`: planned months beyond any real program (a corrupt sum).
+        case plannedOutOfRange
+        /// `RestOfYear`: no budget given and no pledge for the year.
+        case budgetRequired(year: Int)
+        /// `RestOfYear`: no premium given and no tariff prices the months.
+        case premiumRequired(year: Int)
 
         public var code: String {
             switch self {
@@ -20,6 +29,11 @@ public enum BudgetPlan {
             case .premiumOutOfRange: "premium_out_of_range"
             case .budgetOutOfRange: "budget_out_of_range"
             case .tooManySponsors: "sponsors_too_many"
+            case .yearOutOfRange: "year_out_of_range"
+            case .yearOutsideProgram: "year_outside_program"
+            case .plannedOutOfRange: "planned_out_of_range"
+            case .budgetRequired: "budget_required"
+            case .premiumRequired: "premium_required"
             }
         }
 
@@ -30,6 +44,12 @@ public enum BudgetPlan {
             case .premiumOutOfRange: "Iuran per orang per bulan harus Rp1 sampai Rp100.000.000."
             case .budgetOutOfRange: "Anggaran harus Rp0 sampai Rp1.000.000.000.000.000."
             case .tooManySponsors: "Paling banyak 50 penyandang dana dalam satu rencana."
+            case .yearOutOfRange: "Tahun harus 2000 sampai 2100."
+            case .yearOutsideProgram(let period):
+                "Program berjalan \(period.lowerBound.indonesian) sampai \(period.upperBound.indonesian); pilih tahun di dalamnya."
+            case .plannedOutOfRange: "Bulan kepesertaan yang direncanakan melebihi batas perhitungan."
+            case .budgetRequired(let year): "Belum ada komitmen penyandang dana untuk \(year); isi anggaran tersedia."
+            case .premiumRequired(let year): "Belum ada tarif iuran untuk \(year); isi iuran per orang per bulan."
             }
         }
     }
