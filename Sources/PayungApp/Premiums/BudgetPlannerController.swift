@@ -2,7 +2,9 @@ import Foundation
 import PayungCore
 import Vapor
 
-/// The budget planner (`BudgetPlan`) as a page for the agency and as an API.
+/// The budget planner (`BudgetPlan`, `RestOfYear`) as a page for the agency
+/// and as an API. The page is in `BudgetPlannerController+Page.swift`, the
+/// rest of a program's year in `+RestOfYear.swift`.
 struct BudgetPlannerController {
     static let path = WebPath("/anggaran")
     static let plan = APIOperation(method: .POST, path: "/api/v1/budget/plan", operationID: "planBudget",
@@ -46,8 +48,8 @@ struct BudgetPlannerController {
                 }
                 mix = try BudgetPlan.mix(workers: input.workers, months: input.months, premium: Rupiah(input.premium), sponsors: shares)
             }
-            return Answer(plan: plan, sentences: BudgetPlanWords.sentences(plan), mix: mix)
-        } catch let error as BudgetPlan.Failure {
+            return Answer(plan: plan, sentences: BudgetPlanWords.sentences(plan) + (mix.map { BudgetPlanWords.sentences($0) } ?? []), mix: mix)
+        } catch {
             throw AppError.invalid(error.code, error.message)
         }
     }
@@ -74,47 +76,14 @@ struct BudgetPlannerController {
                     "uncoveredRupiah": money,
                 ], required: ["lines", "personMonthsCovered", "personMonthsNeeded", "uncovered", "uncoveredRupiah"]),
             ], required: ["plan", "sentences"]),
-        ])
+        ].merging(Self.restSchemas()) { _, new in new })
         api.on(Self.plan) { req in
             guard Self.mayPlan(try req.requireActor()) else { throw AccessError.forbidden }
             return try Self.answer(try req.content.decodeBounded(Input.self))
         }
-        web.get(Self.path.components, use: page)
-    }
-
-    struct PageView: Encodable {
-        let page: PageContext
-        let form: [String: String]
-        var sentences: [String] = []
-        var error: String? = nil
-    }
-
-    private func page(_ req: Request) async throws -> Response {
-        guard Self.mayPlan(try req.requireActor()) else { throw AccessError.forbidden }
-        func field(_ key: String) -> String { String((req.query[String.self, at: key] ?? "").prefix(30)) }
-        var view = PageView(page: PageContext(title: "Perencanaan anggaran", request: req),
-                            form: ["workers": field("workers"), "months": field("months").isEmpty ? "12" : field("months"),
-                                   "premium": field("premium").isEmpty ? "16800" : field("premium"), "budget": field("budget")])
-        var status = HTTPStatus.ok
-        if !field("workers").isEmpty {
-            let workers = Int(field("workers").filter { $0 != "." })
-            let months = Int(field("months"))
-            let premium = Rupiah(parsing: view.form["premium"] ?? "")
-            let budget = field("budget").isEmpty ? nil : Rupiah(parsing: field("budget"))
-            if let workers, let months, let premium, field("budget").isEmpty || budget != nil {
-                do {
-                    view.sentences = try Self.answer(Input(workers: workers, months: months, premium: premium.amount, budget: budget?.amount)).sentences
-                } catch let error as AppError {
-                    view.error = error.message
-                    status = .unprocessableEntity
-                }
-            } else {
-                view.error = "Isi angka saja: pekerja dan bulan sebagai bilangan bulat, rupiah seperti 16800 atau Rp16.800."
-                status = .unprocessableEntity
-            }
+        api.on(Self.restOfYear) { req in
+            try await Self.answerRestOfYear(try req.content.decodeBounded(RestInput.self), req)
         }
-        let response = try await req.view.render("premiums/budget", view).encodeResponse(for: req)
-        response.status = status
-        return response
+        web.get(Self.path.components, use: page)
     }
 }
