@@ -30,7 +30,7 @@ struct CrossRegionTests {
     ]
 
     @Test("every route x every Jambi role and Podosugih's verifier: no personal data out, no 5xx, Pekalongan's rows unchanged",
-          .timeLimit(.minutes(5)), arguments: TestDatabase.available)
+          .timeLimit(.minutes(10)), arguments: TestDatabase.available)
     func everyRoute(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let started = Date()
