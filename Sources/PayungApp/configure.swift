@@ -81,6 +81,7 @@ func registerRoutes(_ app: Application) {
     CoverageController().register(api: api, web: protected)
     BillingController().register(api: api, web: protected)
     PaymentController().register(api: api, web: protected)
+    ReconciliationController().register(api: api, web: protected)
     ProgramSettingsController().register(api: api, web: protected)
     OnboardingController().register(api: api, protected: protected)
     ActivationController().register(public: web)
@@ -127,5 +128,6 @@ enum Migrations {
         AddParticipationEndDate(),
         CreateBilling(),
         CreatePayments(),
+        CreateReconciliations(),
     ]
 }

@@ -13,6 +13,7 @@ extension BillingController {
         let programName: String
         let bills: [Bill]
         let canPrepare: Bool
+        let canReconcile: Bool
         /// The month the form suggests: the one after the latest bill, at most this month.
         let nextMonth: String
         let maxMonth: String
@@ -91,6 +92,7 @@ extension BillingController {
                       due: CalendarDate(iso: run.dueDate)?.indonesian ?? run.dueDate)
             },
             canPrepare: may(actor, .prepare, in: RegionCode(program.regencyCode)!),
+            canReconcile: may(actor, .reconcile, in: RegionCode(program.regencyCode)!),
             nextMonth: min(next, today).iso, maxMonth: today.iso, error: error)
         let response = try await req.view.render("billing/index", view).encodeResponse(for: req)
         response.status = status

@@ -30,7 +30,7 @@ struct BillingController {
         let month: String
     }
 
-    enum Need { case read, readLines, prepare, issue }
+    enum Need { case read, readLines, prepare, issue, reconcile }
 
     /// The program, if the actor may do `need` in its Pemda; 403 when they
     /// can see the program but not this, 404 otherwise.
@@ -52,6 +52,8 @@ struct BillingController {
         case .readLines: AccessPolicy.may(actor, .readRecord, in: regency) && may(actor, .read, in: regency)
         case .prepare: AccessPolicy.may(actor, .prepareBills, in: regency)
         case .issue: AccessPolicy.may(actor, .issueBills, in: regency)
+        // The operator or BPJS's officer compares BPJS's invoice with Payung's months, NIK by NIK.
+        case .reconcile: [.prepareBills, .register].contains { AccessPolicy.may(actor, $0, in: regency) } && may(actor, .readLines, in: regency)
         }
     }
 

@@ -71,3 +71,31 @@ extension CalendarDate {
         self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
     }
 }
+
+extension SpreadsheetValue {
+    /// A contribution month from a cell, as BPJS files and people write it:
+    /// `2026-05`, `05/2026`, `5-2026`, `202605`, `Mei 2026`, or any date
+    /// `date(_:)` reads (the day is ignored). Two-digit years (`Mei-26`) are
+    /// refused as ambiguous, and so are months outside 2000–2100.
+    public static func month(_ raw: String) -> YearMonth? {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text.utf8.count <= 40 else { return nil }
+        func checked(_ y: Int, _ m: Int) -> YearMonth? {
+            guard (2000...2100).contains(y) else { return nil }
+            return YearMonth(year: y, month: m)
+        }
+        if text.count == 7, let m = YearMonth(iso: text) { return checked(m.year, m.month) }
+        if text.count == 6, text.allSatisfy(\.isASCII), let n = Int(text), n >= 200_001 { return checked(n / 100, n % 100) }
+        for separator: Character in ["/", "-", "."] where text.contains(separator) {
+            let parts = text.split(separator: separator).map(String.init)
+            if parts.count == 2, parts[1].count == 4, let m = Int(parts[0]), let y = Int(parts[1]) { return checked(y, m) }
+        }
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "-" }).map(String.init)
+        if words.count == 2, let y = Int(words[1]), words[1].count == 4,
+           let index = IndonesianMonth.names.firstIndex(where: { $0.lowercased() == words[0].lowercased() }) {
+            return checked(y, index + 1)
+        }
+        if let day = date(text) { return checked(day.year, day.month) }
+        return nil
+    }
+}
