@@ -62,6 +62,10 @@ struct DemoCommand: AsyncCommand {
         if money.sponsors > 0 {
             console.print("Demo sponsors: \(money.sponsors) with pledges; \(money.personMonths) person-months planned and priced (payung coverage run).")
         }
+        let billing = try await DemoBilling.seed(on: app.db, today: app.clock.today)
+        if billing.bills > 0 {
+            console.print("Demo bills: \(billing.bills) issued, \(billing.payments) payments with proof; one donor stopped paying after July (its participant is lapsed), Baznas owes this month.")
+        }
         console.print("Demo ready. Start it with: swift run payung serve, then open http://127.0.0.1:8080")
     }
 }

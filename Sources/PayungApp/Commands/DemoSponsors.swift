@@ -16,6 +16,7 @@ enum DemoSponsors {
         let plans: [(pemda: String, kind: PayerKind, name: String)] = [
             ("33.75", .apbd, "APBD Kota Pekalongan"), ("33.75", .csr, "CSR PT Batik Nusantara"),
             ("33.75", .baznas, "Baznas Kota Pekalongan"), ("33.75", .korpri, "Korpri Kota Pekalongan"),
+            ("33.75", .donor, DemoBilling.lapsingDonor),
             ("15.71", .apbd, "APBD Kota Jambi"), ("15.71", .csr, "CSR Bank Jambi"),
         ]
         var sponsors: [String: SponsorModel] = [:]
@@ -40,7 +41,12 @@ enum DemoSponsors {
                 ("CSR Bank Jambi", PledgeInput(programID: program.id!, fromMonth: program.startMonth, throughMonth: program.endMonth,
                                                participants: 5, months: 12)),
             ]
-            for (name, input) in pledges {
+            // An individual donor funds one participant this year (and stops paying: see `DemoBilling`).
+            let donor: [(String, PledgeInput)] = pekalongan && program.startMonth.hasPrefix(String(CalendarDate(now).year)) ? [
+                (DemoBilling.lapsingDonor, PledgeInput(programID: program.id!, fromMonth: program.startMonth, throughMonth: program.endMonth,
+                                                       participants: 1, months: 12)),
+            ] : []
+            for (name, input) in pledges + donor {
                 _ = try await service.pledge(sponsors[name]!.id!, input, actor: owner, by: .cli("demo"))
             }
             personMonths += try await CoverageRun(db: db, now: now).run(programID: program.id!).planned
