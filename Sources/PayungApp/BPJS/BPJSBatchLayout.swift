@@ -1,24 +1,16 @@
 import Foundation
 import PayungCore
 
-/// The columns of a BPJS registration batch. BPJS Ketenagakerjaan publishes
-/// no file specification for collective (wadah) registration, so the layout
-/// is configurable: a JSON list of `{"header": "...", "field": "..."}`.
-/// The default is documented in docs/BPJS-BATCH.md.
-struct BPJSBatchLayout: Codable, Sendable {
-    enum Field: String, Codable, CaseIterable, Sendable {
-        case proposalID = "proposal_id", nik, name, birthPlace = "birth_place", birthDate = "birth_date", sex, address
-        case village, villageName = "village_name", district, regency, occupation, income, segment, startMonth = "start_month"
-    }
+/// The columns of a BPJS registration batch: a `BPJSColumnLayout` over the
+/// registration fields. The default is documented in docs/BPJS-BATCH.md.
+typealias BPJSBatchLayout = BPJSColumnLayout<BPJSBatchField>
 
-    struct Column: Codable, Sendable {
-        let header: String
-        let field: Field
-    }
+/// What a registration batch column can hold.
+enum BPJSBatchField: String, BPJSLayoutField {
+    case proposalID = "proposal_id", nik, name, birthPlace = "birth_place", birthDate = "birth_date", sex, address
+    case village, villageName = "village_name", district, regency, occupation, income, segment, startMonth = "start_month"
 
-    let columns: [Column]
-
-    static let standard = BPJSBatchLayout(columns: [
+    static let standardLayout = BPJSBatchLayout(columns: [
         .init(header: "ID_USULAN", field: .proposalID), .init(header: "NIK", field: .nik), .init(header: "NAMA", field: .name),
         .init(header: "TEMPAT_LAHIR", field: .birthPlace), .init(header: "TANGGAL_LAHIR", field: .birthDate),
         .init(header: "JENIS_KELAMIN", field: .sex), .init(header: "ALAMAT", field: .address),
@@ -27,15 +19,6 @@ struct BPJSBatchLayout: Codable, Sendable {
         .init(header: "PEKERJAAN", field: .occupation), .init(header: "PENGHASILAN", field: .income),
         .init(header: "SEGMEN", field: .segment), .init(header: "BULAN_MULAI", field: .startMonth),
     ])
-
-    static func load(path: String?) throws -> BPJSBatchLayout {
-        guard let path else { return .standard }
-        guard let data = FileManager.default.contents(atPath: path) else { throw TabularFileError.unreadable(path) }
-        do { return try JSONDecoder().decode(BPJSBatchLayout.self, from: data) } catch {
-            throw TabularFileError(code: "layout_invalid",
-                                   message: "Tata letak kolom tidak valid: harus JSON {\"columns\":[{\"header\":\"NIK\",\"field\":\"nik\"}, ...]}. Field: \(Field.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-    }
 }
 
 /// BPJS segment codes for collectively registered vulnerable workers

@@ -37,11 +37,12 @@ struct ExportCommand: AsyncCommand {
     }
 }
 
-/// `payung bpjs export-batch|import-result|import-active`.
+/// `payung bpjs export-batch|export-deactivation|import-result|import-active`.
 struct BPJSCommand: AsyncCommandGroup {
-    var help: String { "BPJS registration batches and lists" }
+    var help: String { "BPJS registration and deactivation batches and lists" }
     var commands: [String: any AnyAsyncCommand] {
-        ["export-batch": BPJSExportBatchCommand(), "import-result": BPJSImportResultCommand(), "import-active": BPJSImportActiveCommand()]
+        ["export-batch": BPJSExportBatchCommand(), "export-deactivation": BPJSExportDeactivationCommand(),
+         "import-result": BPJSImportResultCommand(), "import-active": BPJSImportActiveCommand()]
     }
 }
 

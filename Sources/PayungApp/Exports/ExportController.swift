@@ -4,11 +4,13 @@ import PayungCore
 import Vapor
 
 /// Downloads: proposal lists (XLSX or CSV, full NIK only for roles that may
-/// export personal data, masked otherwise) and the BPJS registration batch.
+/// export personal data, masked otherwise) and the BPJS registration and
+/// deactivation batches.
 struct ExportController {
     func register(protected web: any RoutesBuilder) {
         web.get(WebPath.proposalExport.components, use: proposals)
         web.get(WebPath.programs.components + [":id", "batch-bpjs"], use: batch)
+        web.get(WebPath.programs.components + [":id", "nonaktif-bpjs"], use: deactivationBatch)
     }
 
     /// The list as the page shows it: the same filters (program, status,
@@ -54,9 +56,7 @@ struct ExportController {
 
     /// The BPJS registration batch of program `id` (`format`, `segment` from the query).
     static func bpjsBatch(_ id: UUID, _ req: Request) async throws -> Response {
-        let actor = try req.requireActor(allowedTo: .register)
-        guard let program = try await ProgramModel.find(id, on: req.db),
-              AccessPolicy.may(actor, .register, in: RegionCode(program.regencyCode)!) else { throw AppError.notFound("Program") }
+        let program = try await bpjsBatchProgram(id, req)
         let format = try ExportRequest.Format.from(req)
         let segment = BPJSSegment(rawValue: ((try? req.query.get(String.self, at: "segment")) ?? "SG").uppercased()) ?? .sg
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("payung-batch-\(UUID().uuidString).\(format.rawValue)")
@@ -68,7 +68,17 @@ struct ExportController {
         return try await download(url, name: "pendaftaran-bpjs-\(program.code).\(format.rawValue)", format: format, req)
     }
 
-    private static func download(_ url: URL, name: String, format: ExportRequest.Format, _ req: Request) async throws -> Response {
+    /// Program `id`, if the caller may download its BPJS batches (registration
+    /// or deactivation): who registers its participants with BPJS, the
+    /// operator and the BPJS officer of its Pemda. Anyone else's: 404.
+    static func bpjsBatchProgram(_ id: UUID, _ req: Request) async throws -> ProgramModel {
+        let actor = try req.requireActor(allowedTo: .register)
+        guard let program = try await ProgramModel.find(id, on: req.db),
+              AccessPolicy.may(actor, .register, in: RegionCode(program.regencyCode)!) else { throw AppError.notFound("Program") }
+        return program
+    }
+
+    static func download(_ url: URL, name: String, format: ExportRequest.Format, _ req: Request) async throws -> Response {
         let response = try await req.fileio.asyncStreamFile(at: url.path) { _ in try? FileManager.default.removeItem(at: url) }
         response.headers.contentType = format == .xlsx
             ? HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")

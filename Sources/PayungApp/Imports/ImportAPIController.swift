@@ -50,6 +50,12 @@ struct ImportAPIController {
         summary: "The BPJS registration batch: approved participants not yet registered",
         tag: "Import", query: exportQuery + [.init(name: "segment", description: "BPJS segment code (default SG)", schema: Schema.string())],
         response: "File", errors: [403, 404, 422], spreadsheetResponse: true)
+    static let bpjsDeactivationBatch = APIOperation(
+        method: .GET, path: "/api/v1/programs/{id}/bpjs-deactivation-batch", operationID: "exportBPJSDeactivationBatch",
+        summary: "The BPJS deactivation batch: ended participations BPJS registered (with a KPJ), for BPJS to stop invoicing them",
+        tag: "Import", query: exportQuery + [.init(name: "since", description: "Only participations ended on or after this day (YYYY-MM-DD)",
+                                                   schema: Schema.string(format: "date"))],
+        response: "File", errors: [403, 404, 422], spreadsheetResponse: true)
 
     func register(api: APIRouter) {
         api.app.addAPISchemas(Self.schemas)
@@ -105,6 +111,9 @@ struct ImportAPIController {
         }
         api.on(Self.bpjsBatch) { req in
             try await ExportController.bpjsBatch(req.uuidParameter("id", thing: "Program"), req)
+        }
+        api.on(Self.bpjsDeactivationBatch) { req in
+            try await ExportController.bpjsDeactivationBatch(req.uuidParameter("id", thing: "Program"), req)
         }
     }
 
