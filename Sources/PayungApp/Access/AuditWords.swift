@@ -29,6 +29,7 @@ enum AuditWords {
         "coverage.run": "Menghitung bulan kepesertaan",
         "billing.prepare": "Menyiapkan tagihan bulanan", "billing.issue": "Menerbitkan tagihan bulanan",
         "payment.record": "Mencatat pembayaran ke BPJS", "payment.proof_attach": "Melampirkan bukti bayar", "payment.proof_view": "Melihat bukti bayar",
+        "billing.reconcile": "Merekonsiliasi tagihan BPJS", "bpjs.export_deactivation": "Mengunduh berkas penonaktifan BPJS",
         "user.onboard": "Mengimpor akun Ketua RT dan verifikator", "user.activation_code": "Membuat kode aktivasi baru",
         "user.activated": "Mengaktifkan akun dengan kode",
         "sponsor.create": "Menambah penyandang dana", "sponsor.pledge": "Mencatat komitmen penyandang dana",

@@ -97,7 +97,14 @@ struct BillingRun {
     }
 
     /// The lines of `BillComposition`, as two `INSERT ... SELECT`.
+    /// Runs inside the prepare transaction.
     static func writeLines(run: UUID, program: UUID, month: YearMonth, on db: any Database) async throws {
+        if db.kind == .postgresql {
+            // A program's first bill finds `bill_lines` (nearly) empty in the statistics, and PostgreSQL
+            // then picks a nested-loop anti-join that rescans the table the statement is filling:
+            // quadratic (2.2 s for 20,000 lines, measured). Hash anti-joins for this transaction only.
+            try await db.sql.raw("SET LOCAL enable_nestloop = off").run()
+        }
         try await db.sql.raw("""
             INSERT INTO bill_lines (run_id, program_id, kind, coverage_month_id, proposal_id, nik, month, sponsor_id, payer_kind, segment,
                                     tariff_version_id, income_basis, jkk, jkm, jht, amount, village_code, occupation_code)
