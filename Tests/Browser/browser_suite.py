@@ -42,6 +42,15 @@ WIDTHS = (360, 1280)
 # Pages per role: a path, or a (name, callable) that finds the path by
 # following links from a page (ids differ per demo database).
 COMMON = ["/", "/usulan", "/cek-nik", "/wilayah", "/wilayah/33.75", "/akun"]
+# A program's money, from the first program card (the running year's): its
+# bills, one bill, payments, arrears and lapses, budget absorption.
+MONEY_PAGES = [
+    ("bills", "/program", "a.card[href^='/program/']", "/tagihan"),
+    ("bill", ("bills", "/program", "a.card[href^='/program/']", "/tagihan"), "table a[href*='/tagihan/']"),
+    ("payments", "/program", "a.card[href^='/program/']", "/pembayaran"),
+    ("arrears", "/program", "a.card[href^='/program/']", "/tunggakan"),
+    ("absorption", "/program", "a.card[href^='/program/']", "/serapan"),
+]
 ROLE_PAGES = {
     "rt.pekalongan": COMMON + ["/usulan/baru", "/usulan?status=returned", ("proposal", "/usulan", "table.queue td.who a")],
     "kelurahan.pekalongan": COMMON + ["/usulan?status=submitted", ("proposal", "/usulan", "table.queue td.who a")],
@@ -51,9 +60,11 @@ ROLE_PAGES = {
                                      ("program", "/program", "a.card[href^='/program/']"),
                                      ("coverage", "/program", "a.card[href^='/program/']", "/cakupan"),
                                      "/penyandang-dana", ("sponsor", "/penyandang-dana", "table a[href^='/penyandang-dana/']"),
-                                     ("proposal", "/usulan", "table.queue td.who a")],
-    "kadis.pekalongan": COMMON + ["/program", ("program", "/program", "a.card[href^='/program/']")],
-    "bpjs.pekalongan": COMMON + ["/usulan?status=approved", ("proposal", "/usulan?status=approved", "table.queue td.who a")],
+                                     ("proposal", "/usulan", "table.queue td.who a")] + MONEY_PAGES + [
+                                     ("reconciliations", "/program", "a.card[href^='/program/']", "/rekonsiliasi")],
+    "kadis.pekalongan": COMMON + ["/program", ("program", "/program", "a.card[href^='/program/']")] + MONEY_PAGES,
+    "bpjs.pekalongan": COMMON + ["/usulan?status=approved", ("proposal", "/usulan?status=approved", "table.queue td.who a"),
+                                 ("reconciliations", "/program", "a.card[href^='/program/']", "/rekonsiliasi")],
     "sponsor.pekalongan": ["/", "/program", "/akun", "/penyandang-dana",
                            ("statement", "/penyandang-dana", "table a[href^='/penyandang-dana/']")],
     "admin.pekalongan": COMMON + ["/admin/pengguna", "/admin/pekerjaan", "/admin/pengguna/impor", "/admin/tarif",
@@ -64,7 +75,8 @@ ROLE_PAGES = {
 ANONYMOUS_PAGES = ["/", "/masuk", "/aktivasi", "/wilayah", "/halaman-yang-tidak-ada"]
 
 CODE_PATTERNS = [
-    ("region code", re.compile(r"\b\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?\b")),
+    # Not a time of day ("08.00 WIB", PUEBI).
+    ("region code", re.compile(r"\b\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?\b(?!\s*WIB)")),
     ("snake_case code", re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")),
     ("dotted code", re.compile(r"\b(?:session|proposal|user|token|audit|program|import|export|document|coverage|worker|occupation)\.[a-z_]+\b")),
     ("English word", re.compile(r"\b(?:submitted|approved|rejected|returned|verified|registered|pending|other|draft|active|ended|unfunded)\b")),
@@ -200,8 +212,13 @@ class Suite:
             driver.set_window_size(width, 900)
 
     def resolve(self, driver, spec):
-        """A (name, from, selector[, suffix]) spec: the first link's path."""
+        """A (name, from, selector[, suffix]) spec: the first link's path.
+        `from` may itself be a spec, resolved first."""
         name, start, selector = spec[0], spec[1], spec[2]
+        if isinstance(start, tuple):
+            start = self.resolve(driver, start)[1]
+            if start is None:
+                return name, None
         suffix = spec[3] if len(spec) > 3 else ""
         self.width(driver, 1280)
         driver.get(self.base + start)
