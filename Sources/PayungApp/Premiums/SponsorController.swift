@@ -170,7 +170,7 @@ struct SponsorController {
     }
 
     struct ShowView: Encodable {
-        struct Pledge: Encodable { let program: String; let period: String; let size: String; let used: String; let target: String }
+        struct Pledge: Encodable { let program: String; let programID: String; let period: String; let size: String; let used: String; let target: String }
         struct Option: Encodable { let value: String; let label: String }
         let page: PageContext
         let id: String
@@ -201,7 +201,7 @@ struct SponsorController {
             page: PageContext(title: sponsor.name, request: req), id: sponsor.id!.uuidString, name: sponsor.name, kind: dto.kindName,
             segment: PayungCore.BPJSSegment(rawValue: sponsor.segment)?.indonesianName ?? sponsor.segment,
             pledges: dto.pledges.map { p in
-                .init(program: programNames[p.programID] ?? "", period: "\(month(p.fromMonth)) – \(month(p.throughMonth))",
+                .init(program: programNames[p.programID] ?? "", programID: p.programID.uuidString, period: "\(month(p.fromMonth)) – \(month(p.throughMonth))",
                       size: p.amount.map { Rupiah($0).formatted } ?? "\(Count.id(p.participants ?? 0)) peserta x \(p.months ?? 0) bulan",
                       used: "\(Count.id(p.usedPersonMonths)) orang-bulan, \(Rupiah(p.usedRupiah).formatted)",
                       target: [p.region.map { code in regionNames[code].flatMap { n in RegionCode(code).map { $0.placeName(n) } } ?? code },

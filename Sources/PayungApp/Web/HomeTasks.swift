@@ -77,6 +77,7 @@ struct HomeTasks: Encodable {
                 tasks.append(Task(label: "Impor usulan atau data dari Excel", href: WebPath.imports.path))
             }
             tasks.append(Task(label: "Program, kuota dan daftar tunggu", href: WebPath.programs.path))
+            tasks += try await Self.billsToIssue(actor, on: req.db)
             sections.append(Section(title: roles.contains(.operator) ? "Operator dinas" : "Kepala Dinas", tasks: tasks))
         }
         if roles.contains(.bpjs) {
@@ -84,6 +85,8 @@ struct HomeTasks: Encodable {
             sections.append(Section(title: "BPJS Ketenagakerjaan", tasks: [
                 queue(n, "peserta disetujui menunggu pendaftaran (KPJ)", .approved),
                 Task(label: "Berkas pendaftaran dan impor hasil BPJS", href: WebPath.programs.path),
+                Task(label: "Rekonsiliasi tagihan BPJS dan berkas penonaktifan", href: WebPath.programs.path,
+                     detail: "Buka program, lalu Tagihan bulanan."),
             ]))
         }
         if roles.contains(.sponsor) {
@@ -113,5 +116,24 @@ struct HomeTasks: Encodable {
                 }
         }
         return HomeTasks(sections: sections, programs: programs)
+    }
+}
+
+extension HomeTasks {
+    /// Prepared bills the actor may issue (never their own: `MakerChecker`), oldest first.
+    static func billsToIssue(_ actor: Actor, on db: any Database) async throws -> [Task] {
+        guard AccessPolicy.mayAnywhere(actor, .issueBills) else { return [] }
+        let runs = try await BillingRunModel.query(on: db).filter(\.$issuedAt == nil).sort(\.$month).limit(200).all()
+        guard !runs.isEmpty else { return [] }
+        let programs = Dictionary(uniqueKeysWithValues: try await ProgramModel.query(on: db).filter(\.$id ~~ Set(runs.map(\.programID))).all()
+            .map { ($0.id!, $0) })
+        return runs.compactMap { run -> Task? in
+            guard let program = programs[run.programID], let regency = RegionCode(program.regencyCode),
+                  AccessPolicy.may(actor, .issueBills, in: regency), run.preparedByUserID?.uuidString != actor.userID else { return nil }
+            let month = YearMonth(iso: run.month)?.indonesian ?? run.month
+            return Task(label: "Tagihan \(month) \(program.name) menunggu diterbitkan",
+                        href: "/program/\(program.id!.uuidString)/tagihan/\(run.month)", urgent: true,
+                        detail: "\(Rupiah(run.total).formatted), disiapkan \(run.preparedBy).")
+        }.prefix(5).map { $0 }
     }
 }
