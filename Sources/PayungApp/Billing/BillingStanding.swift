@@ -55,26 +55,43 @@ struct BillingStandingQueries {
         return calendar.date(from: DateComponents(year: next.year, month: next.month, day: next.day)) ?? Date.distantFuture
     }
 
-    func standing(_ program: ProgramModel, asOf day: CalendarDate, withNames: Bool) async throws -> ProgramStanding {
+    /// An issued bill line as known on a day.
+    struct LineRow: Decodable, Sendable {
+        let id: Int64; let sponsor_id: UUID?; let proposal_id: UUID; let month: String; let kind: String; let amount: Int64
+        let coverage_month_id: UUID; let due_date: String; let issued_at: Date; let run_month: String
+    }
+    struct PaymentRow: Decodable, Sendable { let sponsor_id: UUID?; let paid_on: String; let amount: Int64 }
+
+    /// The program's issued lines and payments known at the end of `day`, and
+    /// the day each line was fully paid (`Settlement`, per payer).
+    func settled(_ program: ProgramModel, asOf day: CalendarDate) async throws
+        -> (lines: [LineRow], payments: [PaymentRow], paidOn: [Int64: CalendarDate]) {
         let known = Self.endOf(day)
-        struct LineRow: Decodable {
-            let id: Int64; let sponsor_id: UUID?; let proposal_id: UUID; let month: String; let kind: String; let amount: Int64
-            let coverage_month_id: UUID; let due_date: String; let issued_at: Date; let run_month: String
-        }
         let lines = try await db.sql.raw("""
             SELECT b.id, b.sponsor_id, b.proposal_id, b.month, b.kind, b.amount, b.coverage_month_id, r.due_date, r.issued_at, r.month AS run_month
             FROM bill_lines b JOIN billing_runs r ON r.id = b.run_id
             WHERE b.program_id = \(bind: program.id!) AND r.issued_at IS NOT NULL AND r.issued_at < \(bind: known)
             ORDER BY r.month, b.id
             """).all(decoding: LineRow.self)
-        struct PaymentRow: Decodable { let sponsor_id: UUID?; let paid_on: String; let amount: Int64 }
         let payments = try await db.sql.raw("""
             SELECT sponsor_id, paid_on, amount FROM payments
             WHERE program_id = \(bind: program.id!) AND recorded_at < \(bind: known) AND paid_on <= \(bind: day.iso)
             """).all(decoding: PaymentRow.self)
-
-        // Per payer: which lines are paid, and when.
         var paidOn: [Int64: CalendarDate] = [:]
+        let payers = Set(lines.map(\.sponsor_id)).union(payments.map(\.sponsor_id))
+        for payer in payers {
+            let settled = Settlement.paidDays(
+                lines: lines.filter { $0.sponsor_id == payer }
+                    .map { .init(id: String($0.id), amount: Rupiah($0.amount), issuedOn: CalendarDate($0.issued_at)) },
+                payments: payments.filter { $0.sponsor_id == payer }
+                    .compactMap { p in CalendarDate(iso: p.paid_on).map { .init(paidOn: $0, amount: Rupiah(p.amount)) } })
+            for (id, d) in settled { if let key = Int64(id) { paidOn[key] = d } }
+        }
+        return (lines, payments, paidOn)
+    }
+
+    func standing(_ program: ProgramModel, asOf day: CalendarDate, withNames: Bool) async throws -> ProgramStanding {
+        let (lines, payments, paidOn) = try await settled(program, asOf: day)
         var accounts: [ProgramStanding.Account] = []
         let payers = Set(lines.map(\.sponsor_id)).union(payments.map(\.sponsor_id))
         let names = Dictionary(uniqueKeysWithValues: try await SponsorModel.query(on: db).filter(\.$pemdaCode == program.regencyCode).all()
@@ -82,10 +99,6 @@ struct BillingStandingQueries {
         for payer in payers {
             let own = lines.filter { $0.sponsor_id == payer }
             let paid = payments.filter { $0.sponsor_id == payer }
-            let settled = Settlement.paidDays(
-                lines: own.map { .init(id: String($0.id), amount: Rupiah($0.amount), issuedOn: CalendarDate($0.issued_at)) },
-                payments: paid.compactMap { p in CalendarDate(iso: p.paid_on).map { .init(paidOn: $0, amount: Rupiah(p.amount)) } })
-            for line in own { if let d = settled[String(line.id)] { paidOn[line.id] = d } }
             let overdue = own.filter { $0.amount > 0 && paidOn[$0.id] == nil && (CalendarDate(iso: $0.due_date).map { day > $0 } ?? false) }
             let billed = own.reduce(0) { $0 + $1.amount }, paidSum = paid.reduce(0) { $0 + $1.amount }
             accounts.append(.init(sponsorID: payer, name: payer.flatMap { names[$0] } ?? "Belum ada penyandang dana (APBD Pemda)",
@@ -139,13 +152,85 @@ struct BillingStandingQueries {
         let places = try await RegionQueries(db: db).names(of: Array(Set(rows.values.map(\.village_code))))
         return list.compactMap { id, standing in
             guard let row = rows[id] else { return nil }
-            let (state, words, n, day): (String, String, Int, CalendarDate) = switch standing {
-            case .covered: ("covered", "Terlindungi", 0, CalendarDate(year: 2000, month: 1, day: 1)!)
-            case .inArrears(let n, let on): ("in_arrears", "Menunggak, berhenti aktif \(on.indonesian) bila belum dibayar", n, on)
-            case .lapsed(let since, let n): ("lapsed", "Tidak aktif sejak \(since.indonesian) (\(n) bulan belum dibayar)", n, since)
-            }
+            let (state, words, n, day) = Self.words(standing)
             return .init(proposalID: id, name: row.name, village: places[row.village_code] ?? row.village_code, state: state,
                          stateName: words, unpaidMonths: n, day: day.iso)
         }.sorted { ($0.village, $0.name) < ($1.village, $1.name) }
     }
+}
+
+extension BillingStandingQueries {
+    /// A participant's standing: code, words, unpaid months, and the day it lapses or lapsed.
+    static func words(_ standing: PaymentWindow.Standing) -> (String, String, Int, CalendarDate) {
+        switch standing {
+        case .covered: ("covered", "Terlindungi", 0, CalendarDate(year: 2000, month: 1, day: 1)!)
+        case .inArrears(let n, let on): ("in_arrears", "Menunggak, berhenti aktif \(on.indonesian) bila belum dibayar", n, on)
+        case .lapsed(let since, let n): ("lapsed", "Tidak aktif sejak \(since.indonesian) (\(n) bulan belum dibayar)", n, since)
+        }
+    }
+
+    /// One participant's billed months as known at the end of `day`: which
+    /// bill, due when, paid when, by whom; and their standing that day.
+    /// "Was March paid, as known on 20 March?" is one row of it.
+    func participant(_ program: ProgramModel, proposalID: UUID, asOf day: CalendarDate) async throws -> ParticipantMonths {
+        struct Person: Decodable { let name: String }
+        guard let person = try await db.sql.raw("""
+            SELECT w.name FROM proposals p JOIN workers w ON w.id = p.worker_id WHERE p.id = \(bind: proposalID) AND p.program_id = \(bind: program.id!)
+            """).first(decoding: Person.self) else { throw AppError.notFound("Peserta") }
+        let (all, _, paidOn) = try await settled(program, asOf: day)
+        let lines = all.filter { $0.proposal_id == proposalID }
+        let credited = Set(lines.filter { $0.kind == BillComposition.Kind.credit.rawValue }.map(\.coverage_month_id))
+        let payers = Dictionary(uniqueKeysWithValues: try await SponsorModel.query(on: db).filter(\.$pemdaCode == program.regencyCode).all()
+            .map { ($0.id!, $0.name) })
+        let window = program.dueDay.flatMap { PaymentWindow(dueDay: $0) } ?? .bpu
+        var billed: [YearMonth: PaymentWindow.BilledMonth] = [:]
+        var months: [ParticipantMonths.Month] = []
+        for line in lines where line.kind != BillComposition.Kind.credit.rawValue {
+            guard let month = YearMonth(iso: line.month), let due = CalendarDate(iso: line.due_date) else { continue }
+            let paid = paidOn[line.id]
+            let state: (String, String)
+            if credited.contains(line.coverage_month_id) {
+                state = ("credited", "Dikreditkan kembali (kepesertaan tidak berlaku bulan ini)")
+            } else {
+                billed[month] = .init(due: due, paidOn: paid)
+                // Due with its bill: a month billed late falls due with that bill, not on its own due day.
+                if let paid, paid <= day { state = ("paid", "Lunas \(paid.indonesian)") }
+                else if day > due { state = ("overdue", "Belum dibayar, jatuh tempo \(due.indonesian)") }
+                else { state = ("not_yet_due", "Belum jatuh tempo (\(due.indonesian))") }
+            }
+            months.append(.init(month: line.month, monthName: month.indonesian, amount: line.amount, bill: line.run_month,
+                                billName: YearMonth(iso: line.run_month)?.indonesian ?? line.run_month,
+                                payer: line.sponsor_id.flatMap { payers[$0] } ?? "APBD Pemda (bulan tanpa penyandang dana)",
+                                due: line.due_date, paidOn: paid?.iso, state: state.0, stateName: state.1))
+        }
+        let (code, words, _, _) = Self.words(window.standing(billed: billed, asOf: day))
+        return ParticipantMonths(proposalID: proposalID, name: person.name, asOf: day.iso, standing: code, standingName: words,
+                                 months: months.sorted { $0.month < $1.month })
+    }
+}
+
+/// A participant's billed months and payments as known on a day.
+struct ParticipantMonths: Content {
+    struct Month: Content {
+        /// Contribution month, `YYYY-MM`.
+        let month: String
+        let monthName: String
+        let amount: Int64
+        /// The bill that charged it (a later one for a month billed late).
+        let bill: String
+        let billName: String
+        let payer: String
+        let due: String
+        let paidOn: String?
+        /// paid, not_yet_due, overdue, credited.
+        let state: String
+        let stateName: String
+    }
+    let proposalID: UUID
+    let name: String
+    let asOf: String
+    /// covered, in_arrears, lapsed.
+    let standing: String
+    let standingName: String
+    let months: [Month]
 }

@@ -24,7 +24,7 @@ extension PaymentController {
     }
 
     struct StandingView: Encodable {
-        struct Person: Encodable { let name: String; let village: String; let state: String }
+        struct Person: Encodable { let name: String; let village: String; let state: String; let href: String }
         let page: PageContext
         let programID: String
         let programName: String
@@ -83,6 +83,24 @@ extension PaymentController {
             return response
         }
         web.get(WebPath.programs.components + [":id", "tunggakan"], use: Self.standingPage)
+        web.get(WebPath.programs.components + [":id", "tunggakan", ":proposalId"]) { req async throws -> View in
+            let months = try await Self.participantMonths(req)
+            let program = try await BillingController.program(req, for: .readLines)
+            struct Row: Encodable { let month: String; let bill: String; let payer: String; let amount: String; let state: String; let code: String }
+            struct ParticipantView: Encodable {
+                let page: PageContext; let programID: String; let programName: String; let name: String; let standing: String
+                let lapsed: Bool; let asOf: String; let asOfName: String; let today: String; let months: [Row]; let proposalID: String
+            }
+            let day = CalendarDate(iso: months.asOf)!
+            return try await req.view.render("billing/participant", ParticipantView(
+                page: PageContext(title: "Iuran \(months.name)", request: req), programID: program.id!.uuidString, programName: program.name,
+                name: months.name, standing: months.standingName, lapsed: months.standing == "lapsed", asOf: months.asOf,
+                asOfName: day.indonesian, today: req.application.clock.today.iso,
+                months: months.months.map { m in
+                    .init(month: m.monthName, bill: m.bill == m.month ? "tagihan bulan itu" : "tagihan \(m.billName) (susulan)", payer: m.payer,
+                          amount: Rupiah(m.amount).formatted, state: m.stateName, code: m.state)
+                }, proposalID: months.proposalID.uuidString))
+        }
     }
 
     static func paymentsPage(_ req: Request, form: [String: Field], problems: [String], status: HTTPStatus) async throws -> Response {
@@ -119,7 +137,10 @@ extension PaymentController {
         let day = try asOf(req)
         let names = BillingController.may(actor, .readLines, in: RegionCode(program.regencyCode)!)
         let s = try await BillingStandingQueries(db: req.db).standing(program, asOf: day, withNames: names)
-        func people(_ list: [ProgramStanding.Person]) -> [StandingView.Person] { list.map { .init(name: $0.name, village: $0.village, state: $0.stateName) } }
+        func people(_ list: [ProgramStanding.Person]) -> [StandingView.Person] {
+            list.map { .init(name: $0.name, village: $0.village, state: $0.stateName,
+                             href: "/program/\(program.id!.uuidString)/tunggakan/\($0.proposalID.uuidString)?asOf=\(day.iso)") }
+        }
         return try await req.view.render("billing/standing", StandingView(
             page: PageContext(title: "Tunggakan · \(program.name)", request: req), programID: program.id!.uuidString, programName: program.name,
             asOf: day.iso, asOfName: day.indonesian, covered: Count.id(s.covered), inArrears: Count.id(s.inArrears), lapsed: Count.id(s.lapsed),

@@ -21,6 +21,19 @@ struct PaymentController {
                                        query: [.init(name: "asOf", description: "YYYY-MM-DD; today when left out", schema: Schema.string(format: "date"))],
                                        response: "ProgramStanding", errors: [403, 404])
 
+    static let participant = APIOperation(
+        method: .GET, path: "/api/v1/programs/{id}/participants/{proposalId}/months", operationID: "getParticipantMonths",
+        summary: "One participant's billed months as known on a day: which bill, due when, paid when and by whom; their standing",
+        tag: "Tagihan",
+        query: [.init(name: "asOf", description: "YYYY-MM-DD; today when left out", schema: Schema.string(format: "date"))],
+        response: "ParticipantMonths", errors: [403, 404, 422])
+
+    static func participantMonths(_ req: Request) async throws -> ParticipantMonths {
+        let program = try await BillingController.program(req, for: .readLines)
+        guard let id = req.parameters.get("proposalId", as: UUID.self) else { throw AppError.notFound("Peserta") }
+        return try await BillingStandingQueries(db: req.db).participant(program, proposalID: id, asOf: try asOf(req))
+    }
+
     struct PaymentDTO: Content {
         let id: UUID
         let sponsorID: UUID?
@@ -83,6 +96,16 @@ struct PaymentController {
                 "sponsorID": Schema.string(format: "uuid"), "invoiceRef": Schema.string(), "transferRef": Schema.string(),
                 "paidOn": Schema.string(format: "date"), "amount": money, "note": Schema.string(),
             ], required: ["paidOn", "amount"]),
+            "ParticipantMonths": Schema.object([
+                "proposalID": Schema.string(format: "uuid"), "name": Schema.string(), "asOf": Schema.string(format: "date"),
+                "standing": Schema.string(values: ["covered", "in_arrears", "lapsed"]), "standingName": Schema.string(),
+                "months": Schema.array(Schema.object([
+                    "month": Schema.string(example: "2026-03"), "monthName": Schema.string(), "amount": money, "bill": Schema.string(),
+                    "billName": Schema.string(), "payer": Schema.string(), "due": Schema.string(format: "date"),
+                    "paidOn": Schema.string(format: "date"), "state": Schema.string(values: ["paid", "not_yet_due", "overdue", "credited"]),
+                    "stateName": Schema.string(),
+                ], required: ["month", "monthName", "amount", "bill", "billName", "payer", "due", "state", "stateName"])),
+            ], required: ["proposalID", "name", "asOf", "standing", "standingName", "months"]),
             "ProgramStanding": Schema.object([
                 "asOf": Schema.string(format: "date"),
                 "accounts": Schema.array(Schema.object([
@@ -129,6 +152,7 @@ struct PaymentController {
             let names = BillingController.may(try req.requireActor(), .readLines, in: RegionCode(program.regencyCode)!)
             return try await BillingStandingQueries(db: req.db).standing(program, asOf: try Self.asOf(req), withNames: names)
         }
+        api.on(Self.participant) { req -> ParticipantMonths in try await Self.participantMonths(req) }
         registerPages(web: web)
     }
 }
