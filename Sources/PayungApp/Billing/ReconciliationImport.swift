@@ -32,7 +32,7 @@ struct ReconciliationImport {
         let hasPaid = mapping.columns[.paid] != nil
         for row in file.rows.dropFirst(mapping.headerRowIndex + 1) {
             rows += 1
-            func reject(_ field: BPJSInvoiceLayout.Field, _ code: String, _ message: String) {
+            func reject(_ field: BPJSInvoiceField, _ code: String, _ message: String) {
                 rejected += 1
                 if rejections.count < Self.keptRejections {
                     rejections.append(.init(line: row.line, column: mapping.header(of: field), code: code, message: message, cells: Array(row.cells.prefix(20))))

@@ -8,7 +8,7 @@ import Vapor
 /// on the page or the API (`MakerChecker`): the command never issues.
 struct BillingCommand: AsyncCommandGroup {
     var help: String { "Monthly bills: prepare a month's bill (issuing is done by a person, on the page or the API)" }
-    var commands: [String: any AnyAsyncCommand] { ["run": BillingRunCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["run": BillingRunCommand(), "reconcile": BillingReconcileCommand()] }
 }
 
 struct BillingRunCommand: AsyncCommand {
@@ -44,5 +44,34 @@ struct BillingRunCommand: AsyncCommand {
         }
         context.console.print(String(format: "%@ %@: %@, %d lines, Rp%lld, %.1f s.", program.code, month.iso, words, result.lines,
                                      result.total, Date().timeIntervalSince(started)))
+    }
+}
+
+/// `payung billing reconcile FILE --program CODE [--layout layout.json]`:
+/// compares BPJS's invoice or payment file with Payung's person-months and
+/// records the differences, as the page and the API do.
+struct BillingReconcileCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "BPJS's invoice or payment file, XLSX or CSV") var file: String
+        @Option(name: "program", help: "Program code") var program: String?
+        @Option(name: "layout", help: "JSON column layout (default: NIK, BULAN_IURAN, IURAN, KPJ, NAMA, DIBAYAR; see docs/BILLING.md)")
+        var layout: String?
+        init() {}
+    }
+
+    var help: String { "Compares BPJS's invoice with Payung's person-months and lists every difference per NIK and month" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let program = try await app.program(code: signature.program)
+        let layout = try BPJSInvoiceLayout.load(path: signature.layout)
+        let file = try TabularFile.read(path: signature.file)
+        let (run, rejections) = try await ReconciliationImport(db: app.db, now: app.clock.now(), today: app.clock.today)
+            .run(file, program: program, layout: layout, fileName: URL(fileURLWithPath: signature.file).lastPathComponent, by: .cli("billing reconcile"))
+        let console = context.console
+        console.print("\(program.code) \(run.months): \(run.rows) rows; \(run.missing) not billed by BPJS, \(run.extra) billed but not expected "
+                      + "(\(run.afterEnd) after the participation ended), \(run.amountDiffers) different amounts; \(run.rejected) rows unreadable.")
+        for r in rejections.prefix(20) { console.print("  line \(r.line), \(r.column): \(r.message)") }
+        console.print("Differences: /program/\(program.id!.uuidString)/rekonsiliasi/\(run.id!.uuidString)")
     }
 }
