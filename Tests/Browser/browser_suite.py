@@ -50,6 +50,7 @@ MONEY_PAGES = [
     ("payments", "/program", "a.card[href^='/program/']", "/pembayaran"),
     ("arrears", "/program", "a.card[href^='/program/']", "/tunggakan"),
     ("absorption", "/program", "a.card[href^='/program/']", "/serapan"),
+    ("participant-months", ("arrears", "/program", "a.card[href^='/program/']", "/tunggakan"), "table a[href*='/tunggakan/']"),
 ]
 ROLE_PAGES = {
     "rt.pekalongan": COMMON + ["/usulan/baru", "/usulan?status=returned", ("proposal", "/usulan", "table.queue td.who a")],
@@ -66,7 +67,8 @@ ROLE_PAGES = {
     "bpjs.pekalongan": COMMON + ["/usulan?status=approved", ("proposal", "/usulan?status=approved", "table.queue td.who a"),
                                  ("reconciliations", "/program", "a.card[href^='/program/']", "/rekonsiliasi")],
     "sponsor.pekalongan": ["/", "/program", "/akun", "/penyandang-dana",
-                           ("statement", "/penyandang-dana", "table a[href^='/penyandang-dana/']")],
+                           ("statement", "/penyandang-dana", "table a[href^='/penyandang-dana/']"),
+                           ("absorption", ("statement", "/penyandang-dana", "table a[href^='/penyandang-dana/']"), "a[href$='/serapan']")],
     "admin.pekalongan": COMMON + ["/admin/pengguna", "/admin/pekerjaan", "/admin/pengguna/impor", "/admin/tarif",
                                   ("user", "/admin/pengguna", "table a[href^='/admin/pengguna/']")],
     "auditor.pekalongan": ["/", "/audit", "/akun"],
