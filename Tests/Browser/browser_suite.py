@@ -30,7 +30,7 @@ import time
 import urllib.parse
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -52,6 +52,10 @@ MONEY_PAGES = [
     ("absorption", "/program", "a.card[href^='/program/']", "/serapan"),
     ("participant-months", ("arrears", "/program", "a.card[href^='/program/']", "/tunggakan"), "table a[href*='/tunggakan/']"),
 ]
+# Pages that exist only when the demo's data says so on the day it runs: a
+# participant's months are linked from the arrears page only while someone
+# is in arrears or lapsed (the demo's donor stops paying after July).
+OPTIONAL_PAGES = {"participant-months"}
 ROLE_PAGES = {
     "rt.pekalongan": COMMON + ["/usulan/baru", "/usulan?status=returned", ("proposal", "/usulan", "table.queue td.who a")],
     "kelurahan.pekalongan": COMMON + ["/usulan?status=submitted", ("proposal", "/usulan", "table.queue td.who a")],
@@ -243,7 +247,10 @@ class Suite:
                     if isinstance(page, tuple):
                         name, path = self.resolve(driver, page)
                         if path is None:
-                            self.fail(f"{role} {page[1]}", f"no link {page[2]} to follow")
+                            if page[0] in OPTIONAL_PAGES:
+                                print(f"  skipped {page[0]}: the demo has no {page[2]} today", flush=True)
+                            else:
+                                self.fail(f"{role} {page[1]}", f"no link {page[2]} to follow")
                             continue
                     else:
                         name, path = self.slug(page), page
@@ -337,12 +344,20 @@ class Suite:
                 return row
         return None
 
+    @staticmethod
+    def badge_texts(driver):
+        """The badges' texts; empty while the page is being replaced (a form's redirect)."""
+        try:
+            return [b.text for b in driver.find_elements(By.CSS_SELECTOR, "main .badge")]
+        except StaleElementReferenceException:
+            return []
+
     def expect_status(self, driver, step, status):
         try:
-            WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "main .badge"))
+            WebDriverWait(driver, 10).until(lambda d: status in self.badge_texts(d))
         except TimeoutException:
             pass
-        badges = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "main .badge")]
+        badges = self.badge_texts(driver)
         if status not in badges:
             alert = " ".join(a.text for a in driver.find_elements(By.CSS_SELECTOR, ".alert-error"))
             self.fail(f"journey: {step}", f"status {badges[:1]} instead of {status} {alert}")

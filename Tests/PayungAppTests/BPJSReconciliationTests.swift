@@ -93,6 +93,32 @@ struct BPJSReconciliationTests {
         }
     }
 
+    @Test("a row whose amount cannot be read is reported, not counted as 'not billed'; months outside the program are refused per row",
+          arguments: TestDatabase.available)
+    func unreadableAndOutside(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let program = try await Self.seed(app)
+            let (_, op) = try await app.makeUser("op.pekalongan", .operator, "33.75")
+            let one = testNIK(serial: 1), three = testNIK(serial: 3)
+            let may = try #require(try await Self.expected(app, three, "2026-05"))
+            let csv = """
+                NIK,BULAN_IURAN,IURAN
+                \(one),2026-05,-16800
+                \(three),2026-05,\(may)
+                \(three),2027-01,\(may)
+                \(three),2025-12,\(may)
+                """
+            try await app.testing().test(.POST, "/api/v1/programs/\(program.id!)/reconciliations", headers: .bearer(op),
+                                         beforeRequest: { req in req.body = ByteBuffer(string: csv) }) { res in
+                #expect(res.status == .created, "\(res.body.string)")
+                let r = try res.content.decode(ReconciliationController.ReconciliationDTO.self)
+                #expect(r.months == ["2026-05"])
+                #expect((r.missing, r.extra, r.amountDiffers, r.rejected) == (0, 0, 0, 3))
+                #expect(r.rejections.map(\.code) == ["amount_invalid", "month_outside_program", "month_outside_program"])
+            }
+        }
+    }
+
     static func name(_ app: Application, _ nik: String) async throws -> String {
         struct Row: Decodable { let name: String }
         return try await app.db.sql.raw("SELECT name FROM workers WHERE nik = \(bind: nik)").first(decoding: Row.self)!.name

@@ -50,8 +50,13 @@ struct ParticipantMonthsTests {
                 let m = try res.content.decode(ParticipantMonths.self)
                 #expect(m.months.map(\.state) == ["not_yet_due"], "on 10 February only February was billed, due on the 15th")
             }
-            try await app.testing().test(.GET, base + "?asOf=20-03-2026", headers: .bearer(opToken)) { res in
-                #expect(res.status == .unprocessableEntity && res.body.string.contains("as_of_invalid"))
+            // The edge of the calendar once stopped the server (a trap one day after 31 December 9999).
+            for bad in ["20-03-2026", "9999-12-31", "1999-12-31", "2101-01-01"] {
+                for path in [base, "/api/v1/programs/\(program.id!)/standing"] {
+                    try await app.testing().test(.GET, path + "?asOf=" + bad, headers: .bearer(opToken)) { res in
+                        #expect(res.status == .unprocessableEntity && res.body.string.contains("as_of_invalid"), "\(path) \(bad)")
+                    }
+                }
             }
             try await app.testing().test(.GET, base, headers: .bearer(jambi)) { res in #expect(res.status == .notFound) }
             try await app.testing().test(.GET, "/api/v1/programs/\(program.id!)/participants/\(UUID())/months", headers: .bearer(opToken)) { res in

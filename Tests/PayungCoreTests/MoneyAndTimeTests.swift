@@ -89,6 +89,13 @@ struct CalendarTests {
         #expect(YearMonth(iso: "2025-13") == nil && YearMonth(iso: "25-01") == nil)
         #expect(CalendarDate(year: 2025, month: 3, day: 9)!.yearMonth.iso == "2025-03")
     }
+
+    @Test("the last day of the calendar has no day after it to trap on")
+    func lastDay() {
+        let last = CalendarDate(year: 9999, month: 12, day: 31)!
+        #expect(last.dayAfter == last)
+        #expect(CalendarDate(year: 2026, month: 12, day: 31)!.dayAfter == CalendarDate(year: 2027, month: 1, day: 1)!)
+    }
 }
 
 @Suite("Spreadsheet values")

@@ -71,8 +71,9 @@ struct PaymentController {
 
     static func asOf(_ req: Request) throws -> CalendarDate {
         guard let text = req.query[String.self, at: "asOf"], !text.isEmpty else { return req.application.clock.today }
-        guard text.count == 10, let day = CalendarDate(iso: text) else {
-            throw AppError.invalid("as_of_invalid", "Tanggal tidak terbaca; tulis seperti 2026-03-20.")
+        // Bounded: a day Payung's records can speak of, never the edge of the calendar.
+        guard text.count == 10, let day = CalendarDate(iso: text), (2000...2100).contains(day.year) else {
+            throw AppError.invalid("as_of_invalid", "Tanggal tidak terbaca atau di luar tahun 2000–2100; tulis seperti 2026-03-20.")
         }
         return day
     }

@@ -30,6 +30,9 @@ struct ReconciliationImport {
         var rejections: [ImportRejection] = []
         var rejected = 0, rows = 0
         let hasPaid = mapping.columns[.paid] != nil
+        let rules = try await program.rules(on: db)
+        // Rows whose NIK and month were read but whose amount was not: reported as unreadable, never as "not billed".
+        var unreadable: Set<Reconciliation.Key> = []
         for row in file.rows.dropFirst(mapping.headerRowIndex + 1) {
             rows += 1
             func reject(_ field: BPJSInvoiceField, _ code: String, _ message: String) {
@@ -44,14 +47,20 @@ struct ReconciliationImport {
                 reject(.month, "month_invalid", "Bulan iuran \"\(mapping.value(row, .month).prefix(30))\" tidak terbaca; tulis seperti 2026-05 atau Mei 2026.")
                 continue
             }
+            guard month >= rules.start, month <= rules.end else {
+                reject(.month, "month_outside_program", "Bulan iuran \(month.indonesian) di luar periode program (\(rules.periodText)).")
+                continue
+            }
             guard let billed = Self.amount(mapping.value(row, .amount)) else {
                 reject(.amount, "amount_invalid", "Iuran \"\(mapping.value(row, .amount).prefix(30))\" bukan jumlah rupiah utuh antara Rp0 dan Rp100.000.000.")
+                unreadable.insert(.init(nik: nik.digits, month: month))
                 continue
             }
             var paid: Rupiah?
             if hasPaid, !mapping.value(row, .paid).isEmpty {
                 guard let value = Self.amount(mapping.value(row, .paid)) else {
                     reject(.paid, "paid_invalid", "Jumlah dibayar \"\(mapping.value(row, .paid).prefix(30))\" bukan jumlah rupiah utuh antara Rp0 dan Rp100.000.000.")
+                    unreadable.insert(.init(nik: nik.digits, month: month))
                     continue
                 }
                 paid = value
@@ -77,7 +86,8 @@ struct ReconciliationImport {
             SELECT nik, month, total FROM coverage_months WHERE program_id = \(bind: program.id!) AND month IN (\(binds: months.map(\.iso)))
             """).all(decoding: Expected.self) {
             guard let month = YearMonth(iso: row.month) else { continue }
-            expected[.init(nik: row.nik, month: month)] = Rupiah(row.total)
+            let key = Reconciliation.Key(nik: row.nik, month: month)
+            if !unreadable.contains(key) { expected[key] = Rupiah(row.total) }
         }
         // The program's people among the file's and Payung's NIKs, and when their participation ended.
         let niks = Set(lines.map(\.key.nik)).union(expected.keys.map(\.nik))

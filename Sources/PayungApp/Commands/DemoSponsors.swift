@@ -26,6 +26,7 @@ enum DemoSponsors {
             created += 1
         }
         var personMonths = 0
+        var tick = 0
         for program in try await ProgramModel.query(on: db).sort(\.$startMonth).all() {
             let pekalongan = program.regencyCode == "33.75"
             let pledges: [(String, PledgeInput)] = pekalongan ? [
@@ -46,8 +47,12 @@ enum DemoSponsors {
                 (DemoBilling.lapsingDonor, PledgeInput(programID: program.id!, fromMonth: program.startMonth, throughMonth: program.endMonth,
                                                        participants: 1, months: 12)),
             ] : []
-            for (name, input) in pledges + donor {
-                _ = try await service.pledge(sponsors[name]!.id!, input, actor: owner, by: .cli("demo"))
+            // Pledges are allocated in the order they were made: one second apart, so the demo allocates
+            // the same way every time (APBD first by the program's rule, then the donor's one participant).
+            for (name, input) in pledges.prefix(1) + donor + pledges.dropFirst() {
+                tick += 1
+                _ = try await SponsorService(db: db, now: now.addingTimeInterval(Double(tick)))
+                    .pledge(sponsors[name]!.id!, input, actor: owner, by: .cli("demo"))
             }
             personMonths += try await CoverageRun(db: db, now: now).run(programID: program.id!).planned
         }

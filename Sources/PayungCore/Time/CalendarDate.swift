@@ -63,11 +63,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable {
         self.init(year: y, month: m, day: d)
     }
 
-    /// The next calendar day.
+    /// The next calendar day; the last representable day (31 December 9999)
+    /// is its own next day rather than a trap.
     public var dayAfter: CalendarDate {
-        if day < CalendarDate.daysIn(month: month, year: year) { return CalendarDate(year: year, month: month, day: day + 1)! }
-        if month < 12 { return CalendarDate(year: year, month: month + 1, day: 1)! }
-        return CalendarDate(year: year + 1, month: 1, day: 1)!
+        if day < CalendarDate.daysIn(month: month, year: year) { return CalendarDate(year: year, month: month, day: day + 1) ?? self }
+        if month < 12 { return CalendarDate(year: year, month: month + 1, day: 1) ?? self }
+        return CalendarDate(year: year + 1, month: 1, day: 1) ?? self
     }
 
     public var yearMonth: YearMonth { YearMonth(uncheckedYear: year, month: month) }
