@@ -130,5 +130,6 @@ enum Migrations {
         CreateBilling(),
         CreatePayments(),
         CreateReconciliations(),
+        CreateClaims(),
     ]
 }

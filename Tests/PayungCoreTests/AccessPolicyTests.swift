@@ -35,18 +35,18 @@ struct AccessPolicyTests {
     func recordMatrix() throws {
         let record = RecordLocation(village: medono, rt: "3", rw: "5")
         let inside: [(Actor, Set<Action>)] = [
-            (try actor(.rt, medono, rt: "003", rw: "005"), [.readRecord, .readFullNIK, .propose]),
-            (try actor(.kelurahan, medono), [.readRecord, .readFullNIK, .verifyKelurahan]),
+            (try actor(.rt, medono, rt: "003", rw: "005"), [.readRecord, .readFullNIK, .propose, .reportClaim]),
+            (try actor(.kelurahan, medono), [.readRecord, .readFullNIK, .verifyKelurahan, .reportClaim]),
             (try actor(.kecamatan, pekalonganBarat), [.readRecord, .readFullNIK, .verifyKecamatan]),
-            (try actor(.operator, pekalongan), [.readRecord, .readFullNIK, .approve, .register, .importExport, .manageClaims]),
+            (try actor(.operator, pekalongan), [.readRecord, .readFullNIK, .approve, .register, .importExport, .manageClaims, .reportClaim]),
             (try actor(.kepalaDinas, pekalongan), [.readRecord, .approve]),
-            (try actor(.bpjs, pekalongan), [.readRecord, .readFullNIK, .register, .manageClaims]),
+            (try actor(.bpjs, pekalongan), [.readRecord, .readFullNIK, .register, .manageClaims, .reportClaim]),
             (try actor(.sponsor, pekalongan), []),
             (try actor(.admin, pekalongan), []),
             (try actor(.auditor, pekalongan), [.readRecord, .readFullNIK]),
         ]
         let recordActions: [Action] = [.readRecord, .readFullNIK, .propose, .verifyKelurahan, .verifyKecamatan,
-                                       .approve, .register, .importExport, .manageClaims]
+                                       .approve, .register, .importExport, .manageClaims, .reportClaim]
         for (actor, allowed) in inside {
             for action in recordActions {
                 #expect(AccessPolicy.may(actor, action, at: record) == allowed.contains(action),

@@ -186,7 +186,7 @@ struct CoverageRun {
 
     /// Removes the months planned after a participation ended. (Issue 13:
     /// a month a bill has used is never removed; it becomes a credit.)
-    private func removePlanned(proposal: UUID, after month: YearMonth, on db: any Database) async throws -> Int {
+    func removePlanned(proposal: UUID, after month: YearMonth, on db: any Database) async throws -> Int {
         struct Count: Decodable { let n: Int }
         let n = try await db.sql.raw("SELECT COUNT(*) AS n FROM coverage_months WHERE proposal_id = \(bind: proposal) AND month > \(bind: month.iso)")
             .first(decoding: Count.self)?.n ?? 0

@@ -52,6 +52,14 @@ final class ProgramModel: Model, @unchecked Sendable {
     /// Day of the contribution month its premium is due (`PaymentWindow`);
     /// nil: the BPU rule, the 15th.
     @OptionalField(key: "due_day") var dueDay: Int?
+    /// Claims: whether arrears paid after an event make it covered (default
+    /// no; the rule is unconfirmed and BPJS decides).
+    @OptionalField(key: "claims_late_payment_counts") var claimsLatePaymentCountsValue: Bool?
+    /// Claims: whether a death frees the participant's quota slot (default yes).
+    @OptionalField(key: "death_frees_quota") var deathFreesQuotaValue: Bool?
+
+    var claimsLatePaymentCounts: Bool { claimsLatePaymentCountsValue ?? false }
+    var deathFreesQuota: Bool { deathFreesQuotaValue ?? true }
 
     init() {}
 }

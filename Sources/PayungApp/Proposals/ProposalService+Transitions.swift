@@ -35,7 +35,11 @@ extension ProposalService {
     }
 
     /// Applies one workflow action, atomically with its event and audit row.
-    func transition(_ id: UUID, _ input: TransitionInput, actor: Actor, by auditActor: AuditActor) async throws -> ProposalModel {
+    /// `keepQuotaSlot`: a participation that ends keeps its quota slot (a
+    /// program may keep a deceased participant's slot for the year; never
+    /// from a client's input).
+    func transition(_ id: UUID, _ input: TransitionInput, actor: Actor, by auditActor: AuditActor,
+                    keepQuotaSlot: Bool = false) async throws -> ProposalModel {
         guard let action = ProposalAction(rawValue: input.action) else {
             throw AppError.invalid("action_unknown", "Aksi \"\(input.action)\" tidak dikenal. Pilihan: \(ProposalAction.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
@@ -113,7 +117,7 @@ extension ProposalService {
             guard try await queries.compareAndSetStatus(id, from: from, to: step.to, now: now) else {
                 throw ProposalError.illegalTransition(from: from, action: action)
             }
-            if from.holdsQuota, !step.to.holdsQuota {
+            if from.holdsQuota, !step.to.holdsQuota, !keepQuotaSlot {
                 try await queries.releaseQuotaSlot(programID: proposal.programID)
             }
             let fresh = try await ProposalModel.find(id, on: tx)!

@@ -16,8 +16,12 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case register
     /// Bulk imports and exports of personal data.
     case importExport = "import_export"
-    /// Death and accident claims.
+    /// Death and accident claims: assemble, verify, submit (the agency);
+    /// decide and pay (BPJS, by `ClaimWorkflow`).
     case manageClaims = "manage_claims"
+    /// Report a death or an accident of a participant in one's region, and
+    /// bring its documents and heirs (RT heads and kelurahan too).
+    case reportClaim = "report_claim"
     /// Prepare a month's bill (the maker); record payments.
     case prepareBills = "prepare_bills"
     /// Issue a prepared bill (the checker: never the one who prepared it, `MakerChecker`).
@@ -38,13 +42,13 @@ public enum Action: String, Sendable, CaseIterable, Codable {
 public enum AccessPolicy {
     /// Actions each role may take inside its scope.
     public static let actions: [Role: Set<Action>] = [
-        .rt: [.readRecord, .readFullNIK, .propose],
-        .kelurahan: [.readRecord, .readFullNIK, .verifyKelurahan, .readAggregates],
+        .rt: [.readRecord, .readFullNIK, .propose, .reportClaim],
+        .kelurahan: [.readRecord, .readFullNIK, .verifyKelurahan, .readAggregates, .reportClaim],
         .kecamatan: [.readRecord, .readFullNIK, .verifyKecamatan, .readAggregates],
-        .operator: [.readRecord, .readFullNIK, .approve, .register, .importExport, .manageClaims,
+        .operator: [.readRecord, .readFullNIK, .approve, .register, .importExport, .manageClaims, .reportClaim,
                     .readAggregates, .manageSettings, .prepareBills],
         .kepalaDinas: [.readRecord, .approve, .readAggregates, .issueBills],
-        .bpjs: [.readRecord, .readFullNIK, .register, .manageClaims, .readAggregates],
+        .bpjs: [.readRecord, .readFullNIK, .register, .manageClaims, .reportClaim, .readAggregates],
         .sponsor: [.readAggregates],
         .admin: [.manageUsers, .manageSettings, .readAggregates],
         .auditor: [.readRecord, .readFullNIK, .readAggregates, .readAudit],

@@ -30,6 +30,13 @@ public enum BenefitCalculator {
         public let ruleID: String
         public let legalBasis: String
         public let lines: [Line]
+
+        public init(ruleID: String, legalBasis: String, lines: [Line]) {
+            self.ruleID = ruleID
+            self.legalBasis = legalBasis
+            self.lines = lines
+        }
+
         public var total: Rupiah { Rupiah(lines.reduce(Int64(0)) { $0 &+ $1.amount.amount }) }
     }
 

@@ -111,3 +111,14 @@ extension CalendarDate: Codable {
         try container.encode(iso)
     }
 }
+
+extension CalendarDate {
+    /// `days` days later (earlier when negative); nil past the calendar's edges.
+    public func adding(days: Int) -> CalendarDate? {
+        guard abs(days) <= 3_000_000 else { return nil }
+        return CalendarDate(daysSince1900: daysSince1900 + days)
+    }
+
+    /// Whole days from this day to `other` (negative when `other` is earlier).
+    public func days(until other: CalendarDate) -> Int { other.daysSince1900 - daysSince1900 }
+}
