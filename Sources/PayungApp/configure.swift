@@ -81,6 +81,7 @@ func registerRoutes(_ app: Application) {
     CoverageController().register(api: api, web: protected)
     BillingController().register(api: api, web: protected)
     PaymentController().register(api: api, web: protected)
+    ClaimController().register(api: api, web: protected)
     AbsorptionController().register(api: api, web: protected)
     ReconciliationController().register(api: api, web: protected)
     ProgramSettingsController().register(api: api, web: protected)

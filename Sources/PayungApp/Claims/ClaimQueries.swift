@@ -123,15 +123,18 @@ struct ClaimQueries {
 
     /// Counts and amounts by kind, status and kecamatan within the scopes.
     struct Totals: Content {
+        /// A count or amount left out is hidden: fewer than `SmallCounts.threshold` cases (a sponsor's view).
         struct Row: Content {
             let key: String
             let name: String
-            let cases: Int
-            let paid: Int64
+            let cases: Int?
+            let paid: Int64?
         }
-        let cases: Int
-        let paidCases: Int
-        let paid: Int64
+        let cases: Int?
+        let paidCases: Int?
+        let paid: Int64?
+        /// Set when small counts are suppressed: the threshold.
+        var suppressedBelow: Int? = nil
         let byKind: [Row]
         let byStatus: [Row]
         let byDistrict: [Row]

@@ -30,6 +30,7 @@ struct PageContext: Encodable {
             if AccessPolicy.mayAnywhere(actor, .approve) || AccessPolicy.mayAnywhere(actor, .manageSettings) {
                 items.append(("Program", .programs))
             }
+            if AccessPolicy.mayAnywhere(actor, .readRecord) || actor.roles.contains(.sponsor) { items.append(("Klaim", .claims)) }
             if AccessPolicy.mayAnywhere(actor, .importExport) { items.append(("Impor", .imports)) }
             if AccessPolicy.mayAnywhere(actor, .approve) || AccessPolicy.mayAnywhere(actor, .manageSettings) {
                 items.append(("Anggaran", BudgetPlannerController.path))
@@ -73,6 +74,11 @@ enum Notice {
         "proposal_saved": "Usulan disimpan.",
         "proposal_submitted": "Usulan diajukan ke kelurahan.",
         "action_done": "Tindakan dicatat.",
+        "claim_reported": "Kejadian dilaporkan. Pemeriksaan kepesertaan tercatat di bawah.",
+        "claim_step_done": "Langkah kasus dicatat.",
+        "claim_heir_added": "Ahli waris dicatat.",
+        "claim_document_added": "Dokumen diunggah.",
+        "claim_payment_recorded": "Pembayaran BPJS dicatat.",
         "tariff_saved": "Aturan tarif disimpan.",
         "bill_issued": "Tagihan diterbitkan dan dicatat di buku besar.",
         "payment_recorded": "Pembayaran dicatat.",

@@ -38,4 +38,7 @@ struct WebPath: Sendable, Equatable {
     static func importJob(_ id: UUID) -> WebPath { WebPath("/impor/\(id.uuidString)") }
     static let proposalExport = WebPath("/usulan/ekspor")
     static func program(_ id: UUID) -> WebPath { WebPath("/program/\(id.uuidString)") }
+    static let claims = WebPath("/klaim")
+    static let newClaim = WebPath("/klaim/lapor")
+    static func claim(_ id: UUID) -> WebPath { WebPath("/klaim/\(id.uuidString)") }
 }
