@@ -265,8 +265,8 @@ struct CreateClaims: AsyncMigration {
             .create()
         try await database.sql.create(index: "claim_payments_case_idx").on(ClaimPaymentModel.schema).column("case_id").run()
         // Program settings for claims.
-        try await database.schema("programs").field("claims_late_payment_counts", .bool, .required, .sql(.default(false))).update()
-        try await database.schema("programs").field("death_frees_quota", .bool, .required, .sql(.default(true))).update()
+        try await database.schema("programs").field("claims_late_payment_counts", .bool).update()
+        try await database.schema("programs").field("death_frees_quota", .bool).update()
     }
 
     func revert(on database: any Database) async throws {
