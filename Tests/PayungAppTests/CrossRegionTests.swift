@@ -95,7 +95,9 @@ struct CrossRegionTests {
             for expected in ["GET /api/v1/proposals/:id -> 200: shows \"Siti Aminah\"", "GET /usulan/:id -> 200: shows \"Siti Aminah\"",
                              "GET /usulan/:id/dokumen/:kind -> 200: serves the KTP photo", "GET /impor/:id/laporan.xlsx -> 200: shows \"Tono Sugiarto\"",
                              "GET /api/v1/programs/:id/export -> 200: shows \"Dewi Lestari\"", "GET /api/v1/proposals/:id -> 200: answered 2xx",
-                             "GET /api/v1/inbox -> 200: counts", "GET /api/v1/proposals -> 200: counts"] {
+                             "GET /api/v1/inbox -> 200: counts", "GET /api/v1/proposals -> 200: counts",
+                             "GET /api/v1/claims/:id -> 200: shows a claim's details", "GET /klaim/:id -> 200: shows \"Agus Salim\"",
+                             "GET /klaim/:id/dokumen/:documentId -> 200: serves a claim document"] {
                 #expect(flagged.contains(expected), "the sweep should flag \(expected) for Pekalongan's own staff; it flagged:\n\(flagged)")
             }
             // The snapshot sees a change the sweep's bodies make when the caller may make it.
@@ -338,7 +340,9 @@ struct CrossRegionRequests {
         if name.contains("proposal") || ["usulan", "proposals"].contains(previous) { return records(f.proposalIDs) }
         if name.contains("program") || ["program", "programs"].contains(previous) { return [(f.program.id!.uuidString, .pemda)] }
         if name.contains("worker") { return records(f.workerIDs) }
-        if name.contains("document") { return records([f.documentID]) }
+        if name.contains("document") { return records([f.documentID, f.claimDocumentID]) }
+        if name.contains("heir") { return records([f.claimHeirID]) }
+        if name.contains("claim") || ["claims", "klaim"].contains(previous) { return records(f.claimIDs) }
         if name.contains("job") || name.contains("run") || ["impor", "imports"].contains(previous) {
             return records([f.jobID, f.importRunID])
         }
@@ -458,6 +462,10 @@ struct CrossRegionRequests {
             "count": 5, "username": "penyusup", "displayName": "Penyusup", "password": "rahasia-sekali-2",
             "grants": [["role": "operator", "region": "33.75"]], "role": "operator", "region": "33.75", "days": 30,
             "description": "Palsu", "risk": 1, "isActive": false, "page": 1, "size": 50,
+            // Claims: a report of Pekalongan's registered participant, a search by NIK, a step, an heir, a payment.
+            "proposalID": f.proposalIDs[4].uuidString, "kind": "death", "eventDate": "2026-11-19", "place": "Pasar Palsu", "account": "uji",
+            "query": CrossRegionFixture.pekalonganNIKs[4], "bpjsClaimNumber": "JKK-PALSU", "relation": "istri", "paidOn": "2026-11-01",
+            "amount": 1000, "heirID": f.claimHeirID.uuidString, "schoolYear": 2026, "payee": "RS Palsu",
         ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
@@ -476,6 +484,9 @@ struct CrossRegionRequests {
             ("role", "operator"), ("region", "33.75"), ("active", "0"), ("oldPassword", "bukan-kata-sandi"),
             ("newPassword", "rahasia-sekali-3"), ("confirmPassword", "rahasia-sekali-3"), ("kind", "ktp"), ("pemda", "33.75"),
             ("dryRun", "0"), ("days", "30"), ("description", "Palsu"), ("risk", "1"), ("isActive", "0"),
+            ("q", CrossRegionFixture.pekalonganNIKs[4]), ("proposalID", f.proposalIDs[4].uuidString), ("eventDate", "2026-11-19"),
+            ("place", "Pasar Palsu"), ("account", "uji"), ("relation", "istri"), ("bpjsClaimNumber", "JKK-PALSU"), ("paidOn", "2026-11-01"),
+            ("amount", "1000"), ("heirID", f.claimHeirID.uuidString), ("schoolYear", "2026"), ("payee", "RS Palsu"),
         ] + f.proposalIDs.map { ("ids[]", $0.uuidString) }
     }
 
@@ -627,6 +638,7 @@ struct CrossRegionRequests {
             if !sweepNIKs.contains(nik) { shows("********" + nik.suffix(4), in: text, "shows the masked NIK of \(nik)") }
         }
         let ids = f.proposalIDs + f.workerIDs + f.tokenIDs + f.grantIDs + f.users.values.map { $0.id! } + [f.documentID, f.importRunID, f.jobID]
+            + f.claimIDs + [f.claimHeirID, f.claimDocumentID]
         for id in ids.map({ $0.uuidString.lowercased() }) where !probe.sent.contains(id) {
             shows(id, in: lower, "shows the Pekalongan id \(id)")
         }
@@ -634,6 +646,8 @@ struct CrossRegionRequests {
             shows(name, in: lower, "shows the Pekalongan user \(name)")
         }
         if Data(buffer: reply.body).range(of: Data(f.documentBytes)) != nil { problems.append("serves the KTP photo") }
+        if Data(buffer: reply.body).range(of: Data(CrossRegionFixture.claimDocumentBytes)) != nil { problems.append("serves a claim document") }
+        if lower.contains("tertimpa karung batik") || lower.contains("0123000157") { problems.append("shows a claim's details") }
         // The intruders hold no proposals at all (the sweep checks it): any count of them is Pekalongan's.
         if reply.status.code < 300, let counted = Self.proposalCount(in: text), counted > 0,
            probe.route.contains("proposals") || probe.route.contains("usulan") || probe.route.contains("inbox") {

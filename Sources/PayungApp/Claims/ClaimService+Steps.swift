@@ -252,6 +252,7 @@ extension ClaimService {
     /// A case document: PDF or image by its first bytes, 5 MB at most.
     func attach(_ data: Data, kind rawKind: String, name: String?, heirID: UUID?, schoolYear: Int?, to id: UUID, actor: Actor,
                 by auditActor: AuditActor) async throws -> ClaimDocumentModel {
+        _ = try await readable(id, actor: actor)
         guard let kind = ClaimDocumentKind(rawValue: rawKind) else {
             throw AppError.invalid("claim_document_kind_invalid", "Jenis dokumen: \(ClaimDocumentKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }

@@ -42,6 +42,11 @@ struct CrossRegionFixture {
     let tokenIDs: [UUID]
     let grantIDs: [UUID]
     let verifierElsewhere: UserModel
+    /// A work accident of Agus Salim, its heir (his account) and a document.
+    let claimIDs: [UUID]
+    let claimHeirID: UUID
+    let claimDocumentID: UUID
+    static let claimDocumentBytes = Array("%PDF-1.4\nKARTU PESERTA PKL-57 RAHASIA\n%%EOF\n".utf8)
     var intruders: [Intruder]
 
     static let pekalonganNIKs = [testNIK(serial: 41), testNIK(serial: 52), testNIK(serial: 55), testNIK(serial: 56), testNIK(serial: 57),
@@ -121,6 +126,29 @@ struct CrossRegionFixture {
         // ... and a web import's dry run, whose report lists the rows as they were.
         let jobID = try await dryRunJob(app, program: program, browser: try await BrowserSession.login(app, usernames[.operator]!))
 
+        // A claim case: Agus Salim's work accident, reported by the operator, with an heir and a document.
+        var claimID = UUID(), heirID = UUID(), claimDocumentID = UUID()
+        try await app.testing().test(.POST, "/api/v1/claims", headers: .bearer(tokens[.operator]!), beforeRequest: { req in
+            req.headers.contentType = .json
+            req.body = ByteBuffer(string: #"{"proposalID": "\#(proposals[4].id!)", "kind": "work_accident", "eventDate": "2026-11-19", "place": "Pasar Banjarsari", "account": "Tertimpa karung batik"}"#)
+        }) { res in
+            #expect(res.status == .created, "fixture claim: \(res.body.string.prefix(300))")
+            claimID = try res.content.decode(ClaimDetailDTO.self).summary.id
+        }
+        try await app.testing().test(.POST, "/api/v1/claims/\(claimID)/heirs", headers: .bearer(tokens[.operator]!), beforeRequest: { req in
+            req.headers.contentType = .json
+            req.body = ByteBuffer(string: #"{"name": "Bambang Heru", "relation": "suami", "bank": "BRI", "account": "0123000157"}"#)
+        }) { res in
+            #expect(res.status == .created, "fixture heir: \(res.body.string.prefix(300))")
+            heirID = try res.content.decode(ClaimDetailDTO.self).heirs[0].id
+        }
+        try await app.testing().test(.PUT, "/api/v1/claims/\(claimID)/documents/membership_card", headers: .bearer(tokens[.operator]!), beforeRequest: { req in
+            req.body = ByteBuffer(bytes: claimDocumentBytes)
+        }) { res in
+            #expect(res.status == .created, "fixture claim document: \(res.body.string.prefix(300))")
+            claimDocumentID = try res.content.decode(ClaimDetailDTO.self).documents.flatMap(\.files)[0].id
+        }
+
         let userIDs = users.values.map { $0.id! }
         let tokenIDs = try await APITokenModel.query(on: app.db).filter(\.$user.$id ~~ userIDs).all().map { $0.id! }
         let grantIDs = try await RoleGrantModel.query(on: app.db).filter(\.$user.$id ~~ userIDs).all().map { $0.id! }
@@ -144,7 +172,8 @@ struct CrossRegionFixture {
                                                                                         ["register", "reject"], ["submit", "reject"], ["activate", "end"]])),
             workerIDs: proposals.map(\.workerID),
             documentID: doc.id!, documentBytes: documentBytes, importRunID: run.id!, jobID: jobID, users: users, tokens: tokens,
-            tokenIDs: tokenIDs, grantIDs: grantIDs, verifierElsewhere: elsewhere.user, intruders: intruders)
+            tokenIDs: tokenIDs, grantIDs: grantIDs, verifierElsewhere: elsewhere.user, claimIDs: [claimID], claimHeirID: heirID,
+            claimDocumentID: claimDocumentID, intruders: intruders)
     }
 
     /// Uploads a roster as a dry run from the import page and waits for it to finish; returns the job's id.
@@ -200,6 +229,11 @@ struct PekalonganSnapshot: Equatable {
             ("proposals", "SELECT * FROM proposals WHERE id IN (\(unsafeRaw: proposals))"),
             ("proposal_events", "SELECT * FROM proposal_events WHERE proposal_id IN (\(unsafeRaw: proposals))"),
             ("import_runs", "SELECT * FROM import_runs WHERE program_id IN (\(unsafeRaw: programs))"),
+            ("claim_cases", "SELECT * FROM claim_cases WHERE village_code LIKE '33.75.%'"),
+            ("claim_steps", "SELECT * FROM claim_steps WHERE case_id IN (SELECT id FROM claim_cases WHERE village_code LIKE '33.75.%')"),
+            ("claim_heirs", "SELECT * FROM claim_heirs WHERE case_id IN (SELECT id FROM claim_cases WHERE village_code LIKE '33.75.%')"),
+            ("claim_documents", "SELECT * FROM claim_documents WHERE case_id IN (SELECT id FROM claim_cases WHERE village_code LIKE '33.75.%')"),
+            ("claim_payments", "SELECT * FROM claim_payments WHERE case_id IN (SELECT id FROM claim_cases WHERE village_code LIKE '33.75.%')"),
             // National like the NIK, but only Pekalongan registered these people.
             ("bpjs_memberships", "SELECT * FROM bpjs_memberships WHERE nik IN (SELECT nik FROM workers WHERE id IN (\(unsafeRaw: workers)))"),
             // Pekalongan's staff: the other village's verifier may change only its own account.
