@@ -21,6 +21,7 @@ struct AuditWordsTests {
         }
         #expect(literals.count > 25, "the scan found the recorded actions")
         let built = ProposalAction.allCases.map { "proposal.\($0.rawValue)" } + ["export.proposals", "export.participants"]
+            + ClaimAction.allCases.map { "claim.\($0.rawValue)" } + ["claim.payment_scholarship", "claim.payment_medical"]
         let missing = (literals.union(built)).filter { AuditWords.actions[$0] == nil && ProposalAction(rawValue: $0) == nil }
         #expect(missing.isEmpty, "no words for \(missing.sorted())")
     }

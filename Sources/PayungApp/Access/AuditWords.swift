@@ -38,6 +38,12 @@ enum AuditWords {
         "tariff.version_delete": "Menghapus versi tarif iuran", "tariff.version_supersede": "Mengakhiri versi tarif karena digantikan",
         "tariff.discount_add": "Menambah keringanan iuran", "tariff.discount_update": "Mengubah keringanan iuran",
         "tariff.discount_delete": "Menghapus keringanan iuran", "tariff.payer_kind": "Mengubah keringanan menurut jenis penyandang dana",
+        "claim.report": "Melaporkan kematian/kecelakaan", "claim.read": "Membaca kasus klaim", "claim.heir_add": "Mencatat ahli waris",
+        "claim.document_add": "Mengunggah dokumen klaim", "claim.document_view": "Melihat dokumen klaim",
+        "claim.complete_documents": "Menandai dokumen klaim lengkap", "claim.verify": "Memverifikasi kasus klaim",
+        "claim.submit": "Mengajukan klaim ke BPJS", "claim.approve": "BPJS menyetujui klaim", "claim.reject": "BPJS menolak klaim",
+        "claim.pay": "BPJS membayar klaim", "claim.close": "Menutup kasus klaim",
+        "claim.payment_scholarship": "BPJS membayar beasiswa", "claim.payment_medical": "BPJS membayar biaya perawatan",
     ]
 
     static let entities: [String: String] = [
@@ -45,6 +51,7 @@ enum AuditWords {
         "program": "Program", "occupation": "Jenis pekerjaan", "regions": "Wilayah", "audit_events": "Jejak audit",
         "bpjs_active_participants": "Peserta aktif BPJS", "import": "Impor", "sponsor": "Penyandang dana",
         "tariff_version": "Versi tarif iuran", "tariff_discount": "Keringanan iuran", "payer_kind_setting": "Keringanan menurut penyandang dana",
+        "claim": "Kasus klaim",
     ]
 
     static func action(_ code: String) -> String {
@@ -59,7 +66,12 @@ enum AuditWords {
         func words(_ value: String?) -> String {
             guard let value else { return "–" }
             switch field {
-            case "status": return ProposalStatus(rawValue: value)?.indonesianName ?? value
+            case "status": return ProposalStatus(rawValue: value)?.indonesianName ?? ClaimStatus(rawValue: value)?.indonesianName ?? value
+            case "kind": return ClaimKind(rawValue: value)?.indonesianName ?? ClaimDocumentKind(rawValue: value)?.indonesianName ?? value
+            case "relation": return HeirRelation.words(for: value)
+            case "covered": return value == "true" ? "Ya" : value == "false" ? "Tidak" : value
+            case "event_date", "paid_on": return CalendarDate(iso: value)?.indonesian ?? value
+            case "amount", "paid_amount": return Int64(value).map { Rupiah($0).formatted } ?? value
             case "reason": return ProposalHistory.reasonWords(value) ?? value
             case "required_documents": return RequiredDocuments(rawValue: value)?.indonesianName ?? value
             case "allocation_order": return AllocationOrder(rawValue: value)?.indonesianName ?? value
@@ -81,5 +93,8 @@ enum AuditWords {
         "jkm": "JKM", "jht_bp": "JHT (basis poin)", "brackets": "Rentang upah", "sectors": "Sektor", "off_bp": "Potongan (basis poin)",
         "excluded_from_discount": "Tidak mendapat keringanan",
         "month": "Bulan", "total": "Jumlah (Rp)", "ended_on": "Tanggal berakhir", "paid_on": "Tanggal bayar",
+        "kind": "Jenis", "event_date": "Tanggal kejadian", "covered": "Tertanggung", "relation": "Hubungan", "share_percent": "Bagian (%)",
+        "bpjs_claim_number": "Nomor klaim BPJS", "claims_late_payment_counts": "Klaim: tunggakan sesudah kejadian dihitung",
+        "death_frees_quota": "Klaim: kuota peserta meninggal dibebaskan", "paid_amount": "Jumlah dibayar", "amount": "Jumlah",
     ]
 }

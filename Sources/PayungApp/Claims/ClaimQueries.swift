@@ -121,6 +121,21 @@ struct ClaimQueries {
         }
     }
 
+    /// Cases by status within the scopes, and how many are stuck: the home page's queues.
+    func counts(scopes: [AccessScope]) async throws -> (byStatus: [ClaimStatus: Int], stuck: Int) {
+        guard !scopes.isEmpty else { return ([:], 0) }
+        let rows = try await ClaimCaseModel.query(on: db)
+            .filter(.sql(unsafeRaw: "(" + ProposalQueries.scopeCondition(scopes).replacingOccurrences(of: "proposals.", with: "claim_cases.") + ")"))
+            .filter(\.$status ~~ ClaimQueue.open.map(\.rawValue)).field(\.$id).field(\.$status).field(\.$statusOn).all()
+        var byStatus: [ClaimStatus: Int] = [:]
+        var stuck = 0
+        for r in rows {
+            byStatus[r.statusValue, default: 0] += 1
+            if ClaimQueue.isStuck(status: r.statusValue, since: CalendarDate(iso: r.statusOn) ?? today, today: today) { stuck += 1 }
+        }
+        return (byStatus, stuck)
+    }
+
     /// Counts and amounts by kind, status and kecamatan within the scopes.
     struct Totals: Content {
         /// A count or amount left out is hidden: fewer than `SmallCounts.threshold` cases (a sponsor's view).

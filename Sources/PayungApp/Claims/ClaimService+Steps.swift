@@ -115,7 +115,7 @@ extension ClaimService {
                 """).all()
             guard !moved.isEmpty else { throw ClaimError.illegalTransition(from: from, action: action) }
             try await claim.update(on: tx)
-            try await recordStep(claim, action: action.rawValue, from: from, to: step.to, note: note ?? claim.rejectionReason.flatMap { action == .reject ? $0 : nil },
+            try await recordStep(claim, named: action.rawValue, from: from, to: step.to, note: note ?? claim.rejectionReason.flatMap { action == .reject ? $0 : nil },
                            by: auditActor, name: name, on: tx)
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "claim.\(action.rawValue)", entity: "claim", entityID: id.uuidString, regionCode: claim.villageCode,

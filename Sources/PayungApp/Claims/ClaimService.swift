@@ -173,7 +173,7 @@ struct ClaimService {
         claim.updatedAt = now
         try await db.transaction { tx in
             try await claim.create(on: tx)
-            try await recordStep(claim, action: "report", from: nil, to: .reported, note: nil, by: auditActor, name: reporter, on: tx)
+            try await recordStep(claim, named: "report", from: nil, to: .reported, note: nil, by: auditActor, name: reporter, on: tx)
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "claim.report", entity: "claim", entityID: claim.id!.uuidString, regionCode: claim.villageCode,
                 changes: ["kind": .init(old: nil, new: kind.rawValue), "event_date": .init(old: nil, new: day.iso),
@@ -192,7 +192,7 @@ struct ClaimService {
         return grant.actorName(regionName: names[grant.region.dotted])
     }
 
-    func recordStep(_ claim: ClaimCaseModel, action: String, from: ClaimStatus?, to: ClaimStatus, note: String?, by actor: AuditActor,
+    func recordStep(_ claim: ClaimCaseModel, named action: String, from: ClaimStatus?, to: ClaimStatus, note: String?, by actor: AuditActor,
               name: String, on db: any Database) async throws {
         let s = ClaimStepModel()
         s.id = UUID()

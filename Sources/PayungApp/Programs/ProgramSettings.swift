@@ -12,6 +12,10 @@ struct ProgramSettingsInput: Content, Sendable {
     var insuredIncome: Int64?
     var includeJHT: Bool?
     var allocationOrder: String?
+    /// Claims: arrears paid after an event make it covered (default no).
+    var claimsLatePaymentCounts: Bool?
+    /// Claims: a death frees the participant's quota slot (default yes).
+    var deathFreesQuota: Bool?
 }
 
 struct ProgramSettingsDTO: Content {
@@ -21,6 +25,8 @@ struct ProgramSettingsDTO: Content {
     let includeJHT: Bool
     let allocationOrder: String
     let allocationOrderName: String
+    let claimsLatePaymentCounts: Bool
+    let deathFreesQuota: Bool
 
     init(_ p: ProgramModel) {
         let documents = RequiredDocuments(rawValue: p.requiredDocuments) ?? .none
@@ -31,18 +37,23 @@ struct ProgramSettingsDTO: Content {
         includeJHT = p.includeJHT
         allocationOrder = order.rawValue
         allocationOrderName = order.indonesianName
+        claimsLatePaymentCounts = p.claimsLatePaymentCounts
+        deathFreesQuota = p.deathFreesQuota
     }
 
     static let schema: JSON = Schema.object([
         "requiredDocuments": Schema.string(values: RequiredDocuments.allCases.map(\.rawValue)),
         "requiredDocumentsName": Schema.string(), "insuredIncome": Schema.integer("Whole rupiah"), "includeJHT": Schema.boolean,
         "allocationOrder": Schema.string(values: AllocationOrder.allCases.map(\.rawValue)), "allocationOrderName": Schema.string(),
-    ], required: ["requiredDocuments", "requiredDocumentsName", "insuredIncome", "includeJHT", "allocationOrder", "allocationOrderName"])
+        "claimsLatePaymentCounts": Schema.boolean, "deathFreesQuota": Schema.boolean,
+    ], required: ["requiredDocuments", "requiredDocumentsName", "insuredIncome", "includeJHT", "allocationOrder", "allocationOrderName",
+                  "claimsLatePaymentCounts", "deathFreesQuota"])
 
     static let inputSchema: JSON = Schema.object([
         "requiredDocuments": Schema.string(values: RequiredDocuments.allCases.map(\.rawValue)),
         "insuredIncome": Schema.integer("Whole rupiah, inside a known income bracket"), "includeJHT": Schema.boolean,
         "allocationOrder": Schema.string(values: AllocationOrder.allCases.map(\.rawValue)),
+        "claimsLatePaymentCounts": Schema.boolean, "deathFreesQuota": Schema.boolean,
     ])
 }
 
@@ -94,6 +105,14 @@ extension ProgramService {
                 program.allocationOrder = order.rawValue
             }
         }
+        if let late = input.claimsLatePaymentCounts, late != program.claimsLatePaymentCounts {
+            changes["claims_late_payment_counts"] = .init(old: String(program.claimsLatePaymentCounts), new: String(late))
+            program.claimsLatePaymentCountsValue = late
+        }
+        if let frees = input.deathFreesQuota, frees != program.deathFreesQuota {
+            changes["death_frees_quota"] = .init(old: String(program.deathFreesQuota), new: String(frees))
+            program.deathFreesQuotaValue = frees
+        }
         guard !changes.isEmpty else { return program }
         let recorded = changes
         try await db.transaction { tx in
@@ -124,7 +143,10 @@ struct ProgramSettingsController {
         web.post(WebPath.programs.components + [":id", "pengaturan"]) { req async throws -> Response in
             let actor = try req.requireActor()
             let id = try req.uuidParameter("id", thing: "Program")
-            struct Form: Content { var requiredDocuments: String?; var insuredIncome: String?; var includeJHT: String?; var allocationOrder: String? }
+            struct Form: Content {
+                var requiredDocuments: String?; var insuredIncome: String?; var includeJHT: String?; var allocationOrder: String?
+                var claimsLatePaymentCounts: String?; var deathFreesQuota: String?
+            }
             let form = try req.content.decodeBounded(Form.self)
             var income: Int64?
             if let text = form.insuredIncome?.nilIfBlank {
@@ -135,7 +157,8 @@ struct ProgramSettingsController {
             }
             _ = try await ProgramService(db: req.db, now: req.application.clock.now()).updateSettings(
                 id, ProgramSettingsInput(requiredDocuments: form.requiredDocuments?.nilIfBlank, insuredIncome: income,
-                                         includeJHT: form.includeJHT == "1", allocationOrder: form.allocationOrder?.nilIfBlank),
+                                         includeJHT: form.includeJHT == "1", allocationOrder: form.allocationOrder?.nilIfBlank,
+                                         claimsLatePaymentCounts: form.claimsLatePaymentCounts == "1", deathFreesQuota: form.deathFreesQuota == "1"),
                 actor: actor, by: req.auditActor)
             return req.redirect(to: WebPath.program(id).path + "?ok=settings_saved")
         }

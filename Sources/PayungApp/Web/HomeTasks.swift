@@ -46,6 +46,14 @@ struct HomeTasks: Encodable {
         }
         var sections: [Section] = []
         let roles = actor.roles
+        let claims = try await ClaimQueries(db: req.db, today: req.today).counts(scopes: AccessPolicy.scopes(of: actor, for: .readRecord))
+        func claimQueue(_ statuses: [ClaimStatus], _ words: String) -> Task {
+            let n = statuses.reduce(0) { $0 + (claims.byStatus[$1] ?? 0) }
+            let query = statuses.count == 1 ? "?status=" + statuses[0].rawValue : ""
+            return Task(label: words, href: WebPath.claims.path + query, count: n, urgent: n > 0)
+        }
+        let stuckClaims = Task(label: "kasus klaim tertahan lebih dari \(ClaimQueue.defaultStuckDays) hari", href: WebPath.claims.path + "?tertahan=1",
+                               count: claims.stuck, urgent: claims.stuck > 0)
 
         if roles.contains(.rt) {
             let returned = try await count(.propose, [.returned])
@@ -58,11 +66,17 @@ struct HomeTasks: Encodable {
                 queue(drafts, "draf belum diajukan", .draft),
                 Task(label: "usulan sedang diperiksa", href: WebPath.proposals.path, count: waiting),
                 queue(covered, "warga Anda terlindungi BPJS", .active),
+                Task(label: "Laporkan kematian atau kecelakaan", href: WebPath.newClaim.path,
+                     detail: "Santunan Rp42 juta untuk keluarga peserta yang meninggal; laporkan segera."),
+                claimQueue([.reported], "kasus klaim menunggu dokumen"),
             ]))
         }
         if roles.contains(.kelurahan) {
             let n = try await count(.verifyKelurahan, [.submitted])
-            sections.append(Section(title: "Verifikasi kelurahan", tasks: [queue(n, "usulan menunggu verifikasi Anda", .submitted)]))
+            sections.append(Section(title: "Verifikasi kelurahan", tasks: [
+                queue(n, "usulan menunggu verifikasi Anda", .submitted),
+                Task(label: "Laporkan kematian atau kecelakaan", href: WebPath.newClaim.path),
+            ]))
         }
         if roles.contains(.kecamatan) {
             let n = try await count(.verifyKecamatan, [.verifiedKelurahan])
@@ -75,6 +89,8 @@ struct HomeTasks: Encodable {
                 let register = try await count(.register, [.approved])
                 tasks.append(queue(register, "disetujui, menunggu pendaftaran BPJS", .approved))
                 tasks.append(Task(label: "Impor usulan atau data dari Excel", href: WebPath.imports.path))
+                tasks.append(claimQueue([.reported, .documentsComplete, .verified], "kasus klaim menunggu dinas (dokumen, verifikasi, pengajuan)"))
+                tasks.append(stuckClaims)
             }
             tasks.append(Task(label: "Program, kuota dan daftar tunggu", href: WebPath.programs.path))
             tasks += try await Self.billsToIssue(actor, on: req.db)
@@ -84,6 +100,9 @@ struct HomeTasks: Encodable {
             let n = try await count(.register, [.approved])
             sections.append(Section(title: "BPJS Ketenagakerjaan", tasks: [
                 queue(n, "peserta disetujui menunggu pendaftaran (KPJ)", .approved),
+                claimQueue([.submitted], "klaim menunggu keputusan BPJS"),
+                claimQueue([.approved], "klaim disetujui menunggu pembayaran"),
+                stuckClaims,
                 Task(label: "Berkas pendaftaran dan impor hasil BPJS", href: WebPath.programs.path),
                 Task(label: "Rekonsiliasi tagihan BPJS dan berkas penonaktifan", href: WebPath.programs.path,
                      detail: "Buka program, lalu Tagihan bulanan."),
