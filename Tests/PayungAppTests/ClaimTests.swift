@@ -151,6 +151,41 @@ struct ClaimTests {
         }
     }
 
+    @Test("arrears paid after the event count only under the program's setting; a program may keep a deceased's quota slot",
+          arguments: TestDatabase.available)
+    func programSettings(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Self.fixture(app)
+            let opUser = try #require(try await UserModel.query(on: app.db).filter(\.$username == "op.pekalongan").first())
+            let maker = AuditActor(userID: opUser.id, username: opUser.username, source: "test")
+            let sponsor = try #require(try await SponsorModel.query(on: app.db).first())
+            let unpaid = try await PaymentStandingTests.billTotal(app, "2026-03") + PaymentStandingTests.billTotal(app, "2026-04")
+                + PaymentStandingTests.billTotal(app, "2026-05")
+            // March to May paid on 1 June, after a death on 20 May.
+            _ = try await Payments(db: app.db, now: PaymentStandingTests.day("2026-06-01")).record(
+                program: f.program, PaymentInput(sponsorID: sponsor.id, invoiceRef: "VA-2", paidOn: "2026-06-01", amount: String(unpaid)),
+                today: CalendarDate(iso: "2026-06-01")!, by: maker)
+            let strict = try await Self.report(app, f, nik: f.niks[1], day: "2026-05-20")
+            #expect(!strict.coverage.covered && strict.coverage.reason == "lapsed" && !strict.coverage.latePaymentCounts)
+            #expect(strict.coverage.months.last?.then == "overdue" && strict.coverage.months.last?.now == "paid", "then and now differ")
+            let settings = "/api/v1/programs/\(f.program.id!)/settings"
+            let updated = try #require(try await Self.post(app, settings, f.op, #"{"claimsLatePaymentCounts": true, "deathFreesQuota": false}"#,
+                                                           as: ProgramSettingsDTO.self))
+            #expect(updated.claimsLatePaymentCounts && !updated.deathFreesQuota)
+            _ = try await Self.error(app, settings, f.bpjs, #"{"deathFreesQuota": true}"#, expect: .forbidden)
+            // Refused as uncovered, a new report under the setting: covered by the late payment. (A different kind, not a duplicate.)
+            let lenient = try await Self.report(app, f, nik: f.niks[1], day: "2026-05-20", kind: "work_accident")
+            #expect(lenient.coverage.covered && lenient.coverage.byLatePayment && lenient.coverage.latePaymentCounts)
+            // The deceased keeps the slot: the count stays at 1 (one death already freed one under the old setting).
+            struct N: Decodable { let approved_count: Int }
+            let before = try await app.db.sql.raw("SELECT approved_count FROM programs").first(decoding: N.self)?.approved_count
+            _ = try await Self.report(app, f, nik: f.niks[0], day: "2026-03-20")
+            let after = try await app.db.sql.raw("SELECT approved_count FROM programs").first(decoding: N.self)?.approved_count
+            #expect(before == 1 && after == 1, "\(String(describing: before)) -> \(String(describing: after))")
+            #expect(try await ProposalModel.query(on: app.db).filter(\.$status == "ended").count() == 2)
+        }
+    }
+
     @Test("an illegal step is refused on the server with a clear message; roles are the table's; the full path to a payment copies the heir's account",
           arguments: TestDatabase.available)
     func workflow(db: TestDatabase) async throws {
