@@ -56,9 +56,12 @@ MONEY_PAGES = [
 # participant's months are linked from the arrears page only while someone
 # is in arrears or lapsed (the demo's donor stops paying after July).
 OPTIONAL_PAGES = {"participant-months"}
+# Claims: the list, the stuck cases, the report form, one case (the newest).
+CLAIM_PAGES = ["/klaim", "/klaim?tertahan=1", ("claim", "/klaim", "table a[href^='/klaim/']")]
+CLAIM_REPORT = ["/klaim/lapor"]
 ROLE_PAGES = {
-    "rt.pekalongan": COMMON + ["/usulan/baru", "/usulan?status=returned", ("proposal", "/usulan", "table.queue td.who a")],
-    "kelurahan.pekalongan": COMMON + ["/usulan?status=submitted", ("proposal", "/usulan", "table.queue td.who a")],
+    "rt.pekalongan": COMMON + ["/usulan/baru", "/usulan?status=returned", ("proposal", "/usulan", "table.queue td.who a")] + CLAIM_REPORT,
+    "kelurahan.pekalongan": COMMON + ["/usulan?status=submitted", ("proposal", "/usulan", "table.queue td.who a")] + CLAIM_PAGES + CLAIM_REPORT,
     "kecamatan.pekalongan": COMMON + ["/usulan?status=verified_kelurahan", ("proposal", "/usulan", "table.queue td.who a")],
     "operator.pekalongan": COMMON + ["/program", "/impor", "/usulan?status=verified_kecamatan", "/anggaran",
                                      "/anggaran?workers=3000&months=12&premium=16800&budget=604000000",
@@ -66,11 +69,12 @@ ROLE_PAGES = {
                                      ("coverage", "/program", "a.card[href^='/program/']", "/cakupan"),
                                      "/penyandang-dana", ("sponsor", "/penyandang-dana", "table a[href^='/penyandang-dana/']"),
                                      ("proposal", "/usulan", "table.queue td.who a")] + MONEY_PAGES + [
-                                     ("reconciliations", "/program", "a.card[href^='/program/']", "/rekonsiliasi")],
-    "kadis.pekalongan": COMMON + ["/program", ("program", "/program", "a.card[href^='/program/']")] + MONEY_PAGES,
+                                     ("reconciliations", "/program", "a.card[href^='/program/']", "/rekonsiliasi")] + CLAIM_PAGES + CLAIM_REPORT,
+    "kadis.pekalongan": COMMON + ["/program", ("program", "/program", "a.card[href^='/program/']")] + MONEY_PAGES + CLAIM_PAGES,
     "bpjs.pekalongan": COMMON + ["/usulan?status=approved", ("proposal", "/usulan?status=approved", "table.queue td.who a"),
-                                 ("reconciliations", "/program", "a.card[href^='/program/']", "/rekonsiliasi")],
-    "sponsor.pekalongan": ["/", "/program", "/akun", "/penyandang-dana",
+                                 ("reconciliations", "/program", "a.card[href^='/program/']", "/rekonsiliasi")] + CLAIM_PAGES + [
+                                 ("claim-submitted", "/klaim?status=submitted", "table a[href^='/klaim/']")],
+    "sponsor.pekalongan": ["/", "/program", "/akun", "/penyandang-dana", "/klaim",
                            ("statement", "/penyandang-dana", "table a[href^='/penyandang-dana/']"),
                            ("absorption", ("statement", "/penyandang-dana", "table a[href^='/penyandang-dana/']"), "a[href$='/serapan']")],
     "admin.pekalongan": COMMON + ["/admin/pengguna", "/admin/pekerjaan", "/admin/pengguna/impor", "/admin/tarif",
@@ -268,7 +272,8 @@ class Suite:
 
     def journey(self):
         """RT proposes, kelurahan and kecamatan verify, the operator
-        approves, BPJS registers: every step by clicking."""
+        approves, BPJS registers, the RT head reports an accident: every
+        step by clicking."""
         print("journey", flush=True)
         driver = self.browser()
         serial = random.randint(1000, 9999)
@@ -332,6 +337,25 @@ class Suite:
             driver.find_element(By.XPATH, "//form[.//input[@name='action' and @value='register']]//button").click()
             self.expect_status(driver, "BPJS registers", "Terdaftar di BPJS")
             self.screenshot(driver, "perjalanan", "5-bpjs", 1280)
+
+            # 6. The RT head reports a work accident of the new participant, on a phone.
+            self.login(driver, "rt.pekalongan")
+            self.width(driver, 360)
+            driver.get(self.base + "/klaim/lapor")
+            driver.find_element(By.ID, "q").send_keys(name)
+            driver.find_element(By.XPATH, "//form[@action='/klaim/lapor/cari']//button").click()
+            WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.NAME, "proposalID")))
+            Select(driver.find_element(By.ID, "kind")).select_by_value("work_accident")
+            driver.execute_script("document.getElementById('eventDate').value = arguments[0]", start)
+            driver.find_element(By.ID, "place").send_keys("Pasar Banjarsari")
+            driver.find_element(By.ID, "account").send_keys("Terpeleset saat mengangkat karung kain batik.")
+            driver.find_element(By.XPATH, "//form[@action='/klaim/lapor']//button").click()
+            WebDriverWait(driver, 10).until(lambda d: re.search(r"/klaim/[0-9A-Fa-f-]{36}", d.current_url))
+            text = driver.find_element(By.TAG_NAME, "main").text
+            for words in ("Dilaporkan", "Dugaan kecelakaan kerja", "Pemeriksaan kepesertaan", name):
+                if words not in text:
+                    self.fail("journey RT reports", f"the case page lacks {words!r}")
+            self.screenshot(driver, "perjalanan", "6-rt-melapor", 360)
         except (TimeoutException, NoSuchElementException) as error:
             self.fail("journey", f"stopped at {driver.current_url}: {error.__class__.__name__} {str(error).splitlines()[0] if str(error) else ''}")
             self.screenshot(driver, "perjalanan", "gagal", 1280)
