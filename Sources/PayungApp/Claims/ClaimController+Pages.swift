@@ -221,7 +221,7 @@ extension ClaimController {
                 ListView.Row(href: WebPath.claim(c.id).path, number: c.number, name: c.name, village: c.villageName, kind: c.kindName,
                              status: c.statusName, eventDate: CalendarDate(iso: c.eventDate)?.indonesian ?? c.eventDate,
                              days: "\(c.daysAtStep) hari", stuck: c.stuck, covered: c.covered, uncovered: c.uncoveredReasonName,
-                             waiting: c.waitingFor, deadline: c.decisionDeadline.flatMap(CalendarDate.init(iso:))?.indonesian,
+                             waiting: c.waitingFor, deadline: c.suspectedWorkAccident ? c.decisionDeadline.flatMap(CalendarDate.init(iso:))?.indonesian : nil,
                              deadlineNear: c.decisionDeadlineNear, amount: c.paidAmount.map { Rupiah($0).formatted })
             }
             pager = PagerContext(page, path: WebPath.claims.path,

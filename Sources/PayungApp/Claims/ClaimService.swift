@@ -137,9 +137,10 @@ struct ClaimService {
             .filter(\.$eventDate == day.iso).filter(\.$status != ClaimStatus.closed.rawValue).filter(\.$status != ClaimStatus.rejected.rawValue).first() {
             throw AppError(code: "claim_duplicate", message: "Kejadian ini sudah dilaporkan (kasus \(open.number)).", kind: .conflict)
         }
-        if kind.isDeath, let dead = try await ClaimCaseModel.query(on: db).filter(\.$workerID == proposal.workerID)
+        // One death per person: a second report (another day, or JKM beside JKK) waits for BPJS to refuse the first.
+        if kind.isDeath, input.previousCaseID == nil, let dead = try await ClaimCaseModel.query(on: db).filter(\.$workerID == proposal.workerID)
             .filter(\.$kind ~~ [ClaimKind.death.rawValue, ClaimKind.workDeath.rawValue]).filter(\.$status != ClaimStatus.rejected.rawValue)
-            .filter(\.$eventDate != day.iso).first(), dead.previousCaseID == nil, input.previousCaseID == nil {
+            .filter(\.$rejectionReason == nil).first() {
             throw AppError(code: "claim_death_already_reported",
                            message: "Kematian peserta ini sudah dilaporkan pada \(CalendarDate(iso: dead.eventDate)?.indonesian ?? dead.eventDate) (kasus \(dead.number)).",
                            kind: .conflict)
