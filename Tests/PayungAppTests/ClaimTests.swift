@@ -340,9 +340,19 @@ struct ClaimTests {
                 #expect(other.code == "claim_participant_not_found")
                 _ = try await Self.error(app, "/api/v1/claims/\(claim.summary.id)/transitions", token, #"{"action": "complete_documents"}"#, expect: .notFound)
                 _ = try await Self.error(app, "/api/v1/claims/\(claim.summary.id)/heirs", token, #"{"name": "X", "relation": "istri"}"#, expect: .notFound)
-                let found = try #require(try await Self.post(app, "/api/v1/claims/participants", token, #"{"query": "\#(f.niks[0])"}"#,
+                for query in [f.niks[0], "Pekerja"] {
+                    let found = try #require(try await Self.post(app, "/api/v1/claims/participants", token, #"{"query": "\#(query)"}"#,
+                                                                 as: ClaimController.ParticipantList.self))
+                    #expect(found.items.isEmpty, "\(query)")
+                }
+            }
+            // By name (part of it, any case) and by NIK, for someone in scope; masked NIK only.
+            let name = try #require(try await WorkerModel.query(on: app.db).filter(\.$nik == f.niks[1]).first()).name
+            for query in [String(name.lowercased().prefix(5)), f.niks[1]] {
+                let found = try #require(try await Self.post(app, "/api/v1/claims/participants", f.rt, #"{"query": "\#(query)"}"#,
                                                              as: ClaimController.ParticipantList.self))
-                #expect(found.items.isEmpty)
+                #expect(found.items.contains { $0.name == name && $0.nikMasked.hasSuffix(String(f.niks[1].suffix(4))) && !$0.nikMasked.contains(f.niks[1]) },
+                        "\(query): \(found.items.map(\.name))")
             }
             try await app.testing().test(.GET, "/api/v1/claims/\(claim.summary.id)", headers: .bearer(f.op)) { res in #expect(res.status == .ok) }
             struct N: Decodable { let n: Int }

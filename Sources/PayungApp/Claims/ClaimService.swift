@@ -54,7 +54,7 @@ struct ClaimService {
                 .replacingOccurrences(of: "_", with: "")
             guard escaped.count >= 2 else { return [] }
             let rows = try await db.sql.raw("""
-                SELECT w.id FROM workers w JOIN proposals p ON p.worker_id = w.id
+                SELECT w.id FROM workers w JOIN proposals ON proposals.worker_id = w.id
                 WHERE LOWER(w.name) LIKE \(bind: "%" + escaped + "%") AND (\(unsafeRaw: ProposalQueries.scopeCondition(scopes)))
                 LIMIT 200
                 """).all()
