@@ -61,8 +61,31 @@ struct ClaimService {
             workers = rows.compactMap { try? $0.decode(column: "id", as: UUID.self) }
         }
         guard !workers.isEmpty else { return [] }
-        let found = try await base.filter(\.$workerID ~~ Array(Set(workers))).sort(\.$createdAt, .descending).limit(limit).all()
-        return found.filter { $0.location.map { AccessPolicy.may(actor, .reportClaim, at: $0) } ?? false }
+        let found = try await base.filter(\.$workerID ~~ Array(Set(workers))).limit(500).all()
+            .filter { $0.location.map { AccessPolicy.may(actor, .reportClaim, at: $0) } ?? false }
+        // One line per person: their latest participation (the event day picks the program when reported).
+        let starts = Dictionary(uniqueKeysWithValues: try await ProgramModel.query(on: db).filter(\.$id ~~ Array(Set(found.map(\.programID)))).all()
+            .map { ($0.id!, $0.startMonth) })
+        let latest = Dictionary(grouping: found, by: \.workerID).values.compactMap { list in
+            list.max { (starts[$0.programID] ?? "", $0.createdAt) < (starts[$1.programID] ?? "", $1.createdAt) }
+        }
+        return Array(latest.sorted { (starts[$0.programID] ?? "", $0.id!.uuidString) > (starts[$1.programID] ?? "", $1.id!.uuidString) }.prefix(limit))
+    }
+
+    /// All the participations of one person the actor may report for.
+    func participations(ofWorker workerID: UUID, actor: Actor) async throws -> [ProposalModel] {
+        let statuses = [ProposalStatus.approved, .registered, .active, .ended].map(\.rawValue)
+        return try await ProposalModel.query(on: db).filter(\.$workerID == workerID).filter(\.$status ~~ statuses).all()
+            .filter { $0.location.map { AccessPolicy.may(actor, .reportClaim, at: $0) } ?? false }
+    }
+
+    /// Of a person's participations, the one whose program ran on the event day, else the given one.
+    func covering(_ day: CalendarDate, among list: [ProposalModel], preferring chosen: ProposalModel) async throws -> ProposalModel {
+        for p in list.sorted(by: { $0.id == chosen.id && $1.id != chosen.id }) {
+            guard let program = try await ProgramModel.find(p.programID, on: db), let rules = try? await program.rules(on: db) else { continue }
+            if rules.covers(day) { return p }
+        }
+        return chosen
     }
 
     /// The participation an event belongs to: the named proposal, or the
@@ -75,21 +98,16 @@ struct ClaimService {
             guard let p = try await ProposalModel.find(id, on: db), let location = p.location,
                   AccessPolicy.may(actor, .reportClaim, at: location),
                   [.approved, .registered, .active, .ended].contains(p.statusValue) else { throw notFound }
-            return p
+            // A person is chosen; the event day chooses which year's participation.
+            return try await covering(eventDay, among: try await participations(ofWorker: p.workerID, actor: actor), preferring: p)
         }
         guard let raw = input.nik, raw.count <= 40 else { throw notFound }
         let digits = raw.filter(\.isNumber)
         guard digits.count == 16 else {
             throw AppError.invalid("nik_invalid", "NIK harus 16 angka.")
         }
-        let candidates = try await participants(matching: digits, actor: actor)
-        guard !candidates.isEmpty else { throw notFound }
-        var best: ProposalModel?
-        for p in candidates {
-            guard let program = try await ProgramModel.find(p.programID, on: db), let rules = try? await program.rules(on: db) else { continue }
-            if rules.covers(eventDay) { best = best ?? p }
-        }
-        return best ?? candidates[0]
+        guard let person = try await participants(matching: digits, actor: actor).first else { throw notFound }
+        return try await covering(eventDay, among: try await participations(ofWorker: person.workerID, actor: actor), preferring: person)
     }
 
     static func checkedText(_ text: String?, max: Int, code: String, field: String) throws -> String {
