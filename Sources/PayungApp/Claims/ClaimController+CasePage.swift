@@ -102,7 +102,7 @@ extension ClaimController {
             coverageNote: d.coverage.note,
             months: d.coverage.months.map { .init(month: $0.monthName, then: $0.thenName, now: $0.nowName, payer: $0.payer ?? "–", lateThen: $0.then == "overdue") },
             suspected: s.suspectedWorkAccident, deadline: day(s.decisionDeadline), deadlineNear: s.decisionDeadlineNear,
-            benefit: d.benefit?.lines.map { .init(name: $0.partName, value: "\(money($0.amount)) (\($0.basis))") } ?? [],
+            benefit: d.benefit?.lines.map { .init(name: $0.partName, value: money($0.amount) + ($0.basis.contains(" x ") ? " (\($0.basis))" : "")) } ?? [],
             benefitTotal: d.benefit.map { money($0.total) }, legalBasis: d.benefit?.legalBasis,
             docs: d.documents.map { doc in
                 .init(kind: doc.kind, name: doc.kindName, required: doc.required, files: doc.files.map { f in

@@ -44,7 +44,9 @@ struct ClaimCoverageCheck {
 
     func check(kind: ClaimKind, program: ProgramModel, proposal: ProposalModel, worker: WorkerModel, eventDay: CalendarDate) async throws -> Result {
         let start = proposal.bpjsStartDate.flatMap(CalendarDate.init(iso:))
-        let ended = proposal.statusValue == .ended ? proposal.endedOn.flatMap(CalendarDate.init(iso:)) : nil
+        // Covered at most to the day the participation ended, and never past its program's last day.
+        let endedOn = proposal.statusValue == .ended ? proposal.endedOn.flatMap(CalendarDate.init(iso:)) : nil
+        let ended = [endedOn, YearMonth(iso: program.endMonth)?.lastDay].compactMap { $0 }.min()
         let queries = BillingStandingQueries(db: db)
         let then = try await queries.participant(program, proposalID: proposal.id!, asOf: eventDay)
         let now = try await queries.participant(program, proposalID: proposal.id!, asOf: today)
