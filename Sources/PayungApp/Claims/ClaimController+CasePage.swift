@@ -129,9 +129,13 @@ extension ClaimController {
                       value: "\(money(p.amount)) pada \(day(p.paidOn))")
             },
             steps: d.steps.map { st in
-                .init(at: CalendarDate(st.at).indonesian, sentence: "\(st.byName): \(st.actionName.lowercased()) → \(st.toName)", note: st.note)
+                .init(at: CalendarDate(st.at).indonesian,
+                      sentence: st.action == "report" ? "\(st.byName) melaporkan kejadian" : "\(st.byName): \(st.actionName.lowercased()) → \(st.toName)",
+                      note: st.note)
             },
-            actions: d.availableActions.compactMap { ClaimAction(rawValue: $0) }.map { .init(code: $0.rawValue, label: $0.indonesianName) },
+            // "Documents complete" waits for the checklist (the server refuses it anyway): the missing list says what to bring.
+            actions: d.availableActions.compactMap { ClaimAction(rawValue: $0) }.filter { $0 != .completeDocuments || d.documentsMissing.isEmpty }
+                .map { .init(code: $0.rawValue, label: $0.indonesianName) },
             canAssemble: canAssemble, canEnrol: agency || reporter,
             canPayExtra: actor.grants.contains { $0.role == .bpjs && $0.covers(location) } && [.approved, .paid, .closed].contains(claim.statusValue),
             isDeath: claim.kindValue.isDeath,
