@@ -387,6 +387,68 @@ struct ClaimTests {
         }
     }
 
+    @Test("hostile: an overflowing school year, a case reopened twice, a second death through a reopen, shares over 100%, a closed event again, payments on a refused case; the database keeps one case per event and one death per person",
+          arguments: TestDatabase.available)
+    func hostile(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Self.fixture(app)
+            let death = try await Self.report(app, f, nik: f.niks[0], day: "2026-03-20")
+            let heirs = "/api/v1/claims/\(death.summary.id)/heirs"
+            let wife = try #require(try await Self.post(app, heirs, f.op, #"{"name": "Siti", "relation": "istri", "sharePercent": 70}"#,
+                                                        as: ClaimDetailDTO.self, expect: .created)).heirs[0].id
+            let over = try await Self.error(app, heirs, f.op, #"{"name": "Ibu", "relation": "orang_tua", "sharePercent": 40}"#, expect: .conflict)
+            #expect(over.code == "claim_heir_shares_invalid" && over.message.contains("110%"))
+            _ = try await Self.error(app, heirs, f.op, #"{"name": "X", "relation": "istri", "account": "١٢٣٤"}"#, expect: .unprocessableEntity)
+            _ = try await Self.error(app, heirs, f.op, #"{"name": "Anak", "relation": "anak", "birthDate": "2015-01-01", "endedOn": "2014-01-01"}"#,
+                                     expect: .unprocessableEntity)
+            try await app.db.sql.raw("UPDATE claim_cases SET status = 'approved' WHERE id = \(bind: death.summary.id)").run()
+            let payments = "/api/v1/claims/\(death.summary.id)/payments"
+            let huge = try await Self.error(app, payments, f.bpjs,
+                                            #"{"kind": "scholarship", "paidOn": "2026-11-20", "amount": 1500000, "heirID": "\#(wife)", "schoolYear": 9223372036854775807}"#,
+                                            expect: .unprocessableEntity)
+            #expect(huge.code == "claim_school_year_invalid", "no trap on year + 1")
+            // A second death of the same person, even as a "reopen" of an unrelated refused case.
+            let accident = try await Self.report(app, f, nik: f.niks[0], day: "2026-03-10", kind: "work_accident")
+            try await app.db.sql.raw("UPDATE claim_cases SET status = 'rejected', rejection_reason = 'Bukan kecelakaan kerja' WHERE id = \(bind: accident.summary.id)").run()
+            let viaReopen = try await Self.error(app, "/api/v1/claims", f.op,
+                                                 #"{"nik": "\#(f.niks[0])", "kind": "work_death", "eventDate": "2026-03-21", "place": "x", "account": "y", "previousCaseID": "\#(accident.summary.id)"}"#,
+                                                 expect: .conflict)
+            #expect(viaReopen.code == "claim_death_already_reported")
+            let reopened = try #require(try await Self.post(app, "/api/v1/claims", f.op,
+                                                            #"{"nik": "\#(f.niks[0])", "kind": "work_accident", "eventDate": "2026-03-10", "place": "x", "account": "y", "previousCaseID": "\#(accident.summary.id)"}"#,
+                                                            as: ClaimDetailDTO.self, expect: .created))
+            #expect(reopened.previousCaseID == accident.summary.id)
+            let twice = try await Self.error(app, "/api/v1/claims", f.op,
+                                             #"{"nik": "\#(f.niks[0])", "kind": "occupational_disease", "eventDate": "2026-03-11", "place": "x", "account": "y", "previousCaseID": "\#(accident.summary.id)"}"#,
+                                             expect: .conflict)
+            #expect(twice.code == "claim_reopened_already")
+            // Nothing more is paid on a refused case, even once closed.
+            try await app.db.sql.raw("UPDATE claim_cases SET status = 'closed' WHERE id = \(bind: accident.summary.id)").run()
+            let refused = try await Self.error(app, "/api/v1/claims/\(accident.summary.id)/payments", f.bpjs,
+                                               #"{"kind": "medical", "paidOn": "2026-11-20", "amount": 7000000, "payee": "RS Bendan"}"#, expect: .conflict)
+            #expect(refused.code == "claim_not_approved")
+            // A closed (not refused) event cannot be claimed again.
+            let second = try await Self.report(app, f, nik: f.niks[1], day: "2026-04-01", kind: "work_accident")
+            try await app.db.sql.raw("UPDATE claim_cases SET status = 'closed' WHERE id = \(bind: second.summary.id)").run()
+            let again = try await Self.error(app, "/api/v1/claims", f.op,
+                                             #"{"nik": "\#(f.niks[1])", "kind": "work_accident", "eventDate": "2026-04-01", "place": "x", "account": "y"}"#,
+                                             expect: .conflict)
+            #expect(again.code == "claim_duplicate")
+            // Raced past the checks, a copy of a row is refused by the database itself.
+            for (copy, what) in [(second.summary.id, "the same event"), (death.summary.id, "a second death")] {
+                let row = try #require(try await ClaimCaseModel.find(copy, on: app.db))
+                let clone = ClaimCaseModel()
+                clone.id = UUID(); clone.programID = row.programID; clone.proposalID = row.proposalID; clone.workerID = row.workerID
+                clone.villageCode = row.villageCode; clone.kind = row.kind; clone.status = "reported"; clone.statusOn = row.statusOn
+                clone.eventDate = what == "a second death" ? "2026-03-22" : row.eventDate; clone.place = "x"; clone.account = "y"
+                clone.trafficAccident = false; clone.reportedOn = row.reportedOn; clone.reportedAt = row.reportedAt; clone.reportedBy = "race"
+                clone.reporterName = "race"; clone.covered = true; clone.coveredByLatePayment = false; clone.latePaymentCounts = false
+                clone.coverageMonths = "[]"; clone.updatedAt = row.updatedAt
+                await #expect(throws: (any Error).self, "\(what)") { try await clone.create(on: app.db) }
+            }
+        }
+    }
+
     @Test("the pages: the list, the report form found by NIK in a POST, the case in words", arguments: TestDatabase.available)
     func pages(db: TestDatabase) async throws {
         try await withTestApp(db) { app in

@@ -64,6 +64,27 @@ struct BenefitTests {
         #expect(m.years.map(\.schoolYear) == [2026, 2027] && m.end == .marriedOrWorking)
     }
 
+    @Test("a child owed no year (already 23, or married) does not take one of the two places")
+    func ineligibleChildTakesNoPlace() throws {
+        let children = [
+            ScholarshipSchedule.Child(name: "Dewasa", birthDate: day("1990-01-01"), level: .university),
+            ScholarshipSchedule.Child(name: "Menikah", birthDate: day("2004-01-01"), level: .university, endedOn: day("2024-01-01")),
+            ScholarshipSchedule.Child(name: "SD", birthDate: day("2015-05-01"), level: .tkSD, yearInLevel: 5),
+            ScholarshipSchedule.Child(name: "TK", birthDate: day("2021-05-01"), level: nil),
+        ]
+        let s = try #require(ScholarshipSchedule.schedule(children: children, event: .deathFromWork, eventDay: day("2026-03-20"), membershipStart: nil))
+        #expect(s.map { $0.years.isEmpty } == [true, true, false, false])
+        #expect(s[0].end == .age && s[1].end == .marriedOrWorking && s[2].refusal == nil && s[3].refusal == nil)
+    }
+
+    @Test("hidden small counts always sum to at least 5: their total less the shown cells points at no one")
+    func smallCountsSum() {
+        #expect(SmallCounts.hidden([9, 3, 1, 40]) == [1, 2, 0], "3 + 1 = 4 is not enough: the 9 goes too")
+        #expect(SmallCounts.hidden([20, 30]).isEmpty)
+        #expect(SmallCounts.hidden([2, 3]) == [0, 1])
+        #expect(SmallCounts.hidden([4]) == [0])
+    }
+
     @Test("a JKM death under 3 years of membership gives no scholarship; a death from work or total disability needs no minimum")
     func membership() throws {
         let child = ScholarshipSchedule.Child(name: "Anak", birthDate: day("2015-08-01"), level: .tkSD, yearInLevel: 6)

@@ -58,6 +58,7 @@ extension ClaimController {
             if let previous {
                 // Reopening a refused case: the same participant, found from it.
                 let old = try await Self.service(req).readable(previous, actor: try req.requireActor())
+                try await ClaimService.reopenable(old, on: req.db)
                 if let worker = try await WorkerModel.find(old.workerID, on: req.db) {
                     candidates = try await Self.participants(req, worker.nik).filter { $0.proposalID == old.proposalID }
                 }
@@ -187,6 +188,9 @@ extension ClaimController {
             response.headers.contentType = parts.count == 2 ? HTTPMediaType(type: parts[0], subType: parts[1]) : .binary
             response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
             response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+            // Saved, never rendered in Payung's origin, whatever the bytes after the first ones.
+            let safeName = String(doc.name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }.prefix(80))
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(safeName.isEmpty ? "dokumen" : safeName)\"")
             return response
         }
     }
@@ -228,7 +232,7 @@ extension ClaimController {
                                  query: ["status": filter.status?.rawValue ?? "", "kind": filter.kind?.rawValue ?? "", "tertahan": stuck ? "1" : ""])
         }
         let totals = try await totals(req)
-        func number(_ n: Int?) -> String { n.map { Count.id($0) } ?? "< \(SmallCounts.threshold)" }
+        func number(_ n: Int?) -> String { n.map { Count.id($0) } ?? "disembunyikan" }
         func money(_ n: Int64?) -> String { n.map { Rupiah($0).formatted } ?? "disembunyikan" }
         func total(_ rows: [ClaimQueries.Totals.Row]) -> [ListView.Total] { rows.map { .init(name: $0.name, cases: number($0.cases), paid: money($0.paid)) } }
         let view = ListView(

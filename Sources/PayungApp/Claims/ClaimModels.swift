@@ -207,6 +207,17 @@ struct CreateClaims: AsyncMigration {
             .create()
         try await database.sql.create(index: "claim_cases_village_idx").on(ClaimCaseModel.schema).column("village_code").column("status").run()
         try await database.sql.create(index: "claim_cases_proposal_idx").on(ClaimCaseModel.schema).column("proposal_id").run()
+        // The rules a race must not break, kept by the database: one case per event until BPJS refuses it,
+        // one death per person, one new case per refused one.
+        try await database.sql.raw("""
+            CREATE UNIQUE INDEX claim_cases_one_event ON claim_cases (proposal_id, kind, event_date) WHERE rejection_reason IS NULL
+            """).run()
+        try await database.sql.raw("""
+            CREATE UNIQUE INDEX claim_cases_one_death ON claim_cases (worker_id) WHERE kind IN ('death', 'work_death') AND rejection_reason IS NULL
+            """).run()
+        try await database.sql.raw("""
+            CREATE UNIQUE INDEX claim_cases_one_reopen ON claim_cases (previous_case_id) WHERE previous_case_id IS NOT NULL
+            """).run()
         try await database.schema(ClaimStepModel.schema)
             .id()
             .field("case_id", .uuid, .required, .references(ClaimCaseModel.schema, "id"))
@@ -264,6 +275,10 @@ struct CreateClaims: AsyncMigration {
             .field("recorded_by", .string, .required)
             .create()
         try await database.sql.create(index: "claim_payments_case_idx").on(ClaimPaymentModel.schema).column("case_id").run()
+        // A school year of a child's scholarship is paid once.
+        try await database.sql.raw("""
+            CREATE UNIQUE INDEX claim_payments_one_year ON claim_payments (heir_id, school_year) WHERE kind = 'scholarship'
+            """).run()
         // Program settings for claims.
         try await database.schema("programs").field("claims_late_payment_counts", .bool).update()
         try await database.schema("programs").field("death_frees_quota", .bool).update()

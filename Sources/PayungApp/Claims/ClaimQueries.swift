@@ -117,7 +117,7 @@ struct ClaimQueries {
                 waitingFor: ClaimQueue.waitingFor(c.statusValue), covered: c.covered, uncoveredReasonName: c.uncoveredReasonName,
                 suspectedWorkAccident: suspected, decisionDeadline: c.kindValue.startsSuspected ? deadline?.iso : nil,
                 decisionDeadlineNear: suspected && deadline.map { today.days(until: $0) <= 7 } == true,
-                benefitEstimate: c.benefitEstimate, paidAmount: c.paidAmount)
+                benefitEstimate: c.covered ? c.benefitEstimate : nil, paidAmount: c.paidAmount)
         }
     }
 

@@ -88,8 +88,11 @@ extension ClaimService {
             if let amount = input.approvedAmount {
                 guard (1...Self.maxBenefit).contains(amount) else { throw Self.amountInvalid }
                 claim.approvedAmount = amount
+            } else if let computed = ClaimBenefit.of(claim)?.total.amount {
+                claim.approvedAmount = computed
             } else {
-                claim.approvedAmount = ClaimBenefit.of(claim)?.total.amount
+                throw AppError.invalid("claim_approved_amount_required",
+                                       "Isi jumlah yang disetujui BPJS, atau lama tidak mampu bekerja dan persentase cacat untuk menghitungnya.")
             }
             changes["bpjs_claim_number"] = .init(old: nil, new: claim.bpjsClaimNumber)
         case .reject:
@@ -124,6 +127,12 @@ extension ClaimService {
             if action == .verify { try await endParticipation(claim, actor: actor, by: auditActor, on: tx) }
         }
         return claim
+    }
+
+    /// Takes the case's row for the rest of the transaction (a row lock on
+    /// PostgreSQL, the write lock on SQLite): what is counted next stays true.
+    static func lock(_ id: UUID, now: Date, on tx: any Database) async throws {
+        try await tx.sql.raw("UPDATE claim_cases SET updated_at = \(bind: now) WHERE id = \(bind: id)").run()
     }
 
     /// A benefit above this is a typing error (JKK death at the highest income basis stays far below).
@@ -193,7 +202,6 @@ extension ClaimService {
     func addHeir(_ id: UUID, _ input: ClaimHeirInput, actor: Actor, by auditActor: AuditActor) async throws -> ClaimHeirModel {
         let claim = try await assemblable(id, actor: actor)
         let count = try await ClaimHeirModel.query(on: db).filter(\.$caseID == id).count()
-        guard count < 20 else { throw AppError(code: "claim_heirs_too_many", message: "Paling banyak 20 ahli waris per kasus.", kind: .conflict) }
         let heir = ClaimHeirModel()
         heir.id = UUID()
         heir.caseID = id
@@ -230,9 +238,12 @@ extension ClaimService {
         if relation == .child, heir.birthDate == nil {
             throw AppError.invalid("heir_birth_date_required", "Tanggal lahir anak wajib diisi (untuk beasiswa).")
         }
+        if let born = heir.birthDate, let ended = heir.endedOn, ended < born {
+            throw AppError.invalid("heir_ended_on_invalid", "Tanggal menikah/bekerja sebelum tanggal lahir.")
+        }
         heir.bank = try input.bank?.nilIfBlank.map { try Self.checkedText($0, max: 60, code: "heir_bank", field: "Nama bank") }
         heir.account = try input.account?.nilIfBlank.map { acc in
-            guard acc.count <= 40, acc.allSatisfy({ $0.isNumber || $0 == "-" || $0 == " " }) else {
+            guard acc.count <= 40, acc.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "-" || $0 == " " }) else {
                 throw AppError.invalid("heir_account_invalid", "Nomor rekening: angka saja, paling panjang 40.")
             }
             return acc
@@ -241,6 +252,15 @@ extension ClaimService {
         heir.createdAt = now
         heir.createdBy = auditActor.username
         try await db.transaction { tx in
+            // The case's row first: one heir at a time per case, so the count and the shares hold under a race.
+            try await Self.lock(id, now: now, on: tx)
+            let heirs = try await ClaimHeirModel.query(on: tx).filter(\.$caseID == id).all()
+            guard heirs.count < 20 else { throw AppError(code: "claim_heirs_too_many", message: "Paling banyak 20 ahli waris per kasus.", kind: .conflict) }
+            let total = heirs.reduce(0) { $0 + $1.sharePercent } + share
+            guard total <= 100 else {
+                throw AppError(code: "claim_heir_shares_invalid",
+                               message: "Bagian ahli waris menjadi \(total)%; jumlahnya paling banyak 100%.", kind: .conflict)
+            }
             try await heir.create(on: tx)
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "claim.heir_add", entity: "claim", entityID: id.uuidString, regionCode: claim.villageCode,
@@ -275,8 +295,6 @@ extension ClaimService {
                 : problem.code == "payment_proof_too_large" ? "Dokumen paling besar 5 MB." : "Dokumen harus PDF, JPEG, PNG atau WebP."
             throw AppError.invalid(problem.code.replacingOccurrences(of: "payment_proof", with: "claim_document"), message)
         }
-        let count = try await ClaimDocumentModel.query(on: db).filter(\.$caseID == id).count()
-        guard count < 60 else { throw AppError(code: "claim_documents_too_many", message: "Paling banyak 60 dokumen per kasus.", kind: .conflict) }
         let doc = ClaimDocumentModel()
         doc.id = UUID()
         doc.caseID = id
@@ -290,6 +308,9 @@ extension ClaimService {
         doc.uploadedAt = now
         doc.uploadedBy = auditActor.username
         try await db.transaction { tx in
+            try await Self.lock(id, now: now, on: tx)
+            let count = try await ClaimDocumentModel.query(on: tx).filter(\.$caseID == id).count()
+            guard count < 60 else { throw AppError(code: "claim_documents_too_many", message: "Paling banyak 60 dokumen per kasus.", kind: .conflict) }
             try await doc.create(on: tx)
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "claim.document_add", entity: "claim", entityID: id.uuidString, regionCode: claim.villageCode,
@@ -305,13 +326,16 @@ extension ClaimService {
         guard actor.grants.contains(where: { $0.role == .bpjs && $0.covers(claim.location!) }) else {
             throw AppError(code: "claim_role_not_allowed", message: "Pembayaran manfaat dicatat oleh BPJS Ketenagakerjaan.", kind: .forbidden)
         }
-        guard [.approved, .paid, .closed].contains(claim.statusValue) else {
+        guard [.approved, .paid, .closed].contains(claim.statusValue), claim.rejectionReason == nil else {
             throw AppError(code: "claim_not_approved", message: "Pembayaran hanya untuk kasus yang sudah disetujui BPJS.", kind: .conflict)
         }
         guard input.paidOn.count == 10, let day = CalendarDate(iso: input.paidOn), day <= today, day.year >= 2000 else {
             throw AppError.invalid("claim_paid_on_invalid", "Tanggal pembayaran tidak terbaca atau belum lewat; tulis seperti 2026-03-15.")
         }
         guard (1...Self.maxBenefit).contains(input.amount) else { throw Self.amountInvalid }
+        if let year = input.schoolYear, !(2000...2100).contains(year) {
+            throw AppError.invalid("claim_school_year_invalid", "Tahun ajaran tidak sah (misalnya 2026 untuk 2026/2027).")
+        }
         let payment = ClaimPaymentModel()
         payment.id = UUID()
         payment.caseID = id
@@ -347,7 +371,11 @@ extension ClaimService {
             throw AppError.invalid("claim_payment_kind_invalid", "Jenis pembayaran: scholarship (beasiswa) atau medical (biaya perawatan).")
         }
         try await db.transaction { tx in
-            try await payment.create(on: tx)
+            do {
+                try await payment.create(on: tx)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw AppError(code: "claim_scholarship_paid", message: "Beasiswa tahun ajaran itu sudah tercatat dibayar.", kind: .conflict)
+            }
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "claim.payment_\(payment.kind)", entity: "claim", entityID: id.uuidString, regionCode: claim.villageCode,
                 changes: ["amount": .init(old: nil, new: String(input.amount)), "paid_on": .init(old: nil, new: day.iso)]), by: auditActor)

@@ -45,9 +45,10 @@ struct ClaimService {
         let statuses = [ProposalStatus.approved, .registered, .active, .ended].map(\.rawValue)
         let base = ProposalModel.query(on: db).filter(.sql(unsafeRaw: "(" + ProposalQueries.scopeCondition(scopes) + ")"))
             .filter(\.$status ~~ statuses)
-        let digits = query.filter(\.isNumber)
+        let compact = query.filter { !" .-".contains($0) }
+        let digits = compact.filter { $0.isASCII && $0.isNumber }
         let workers: [UUID]
-        if digits.count == 16, digits.count == query.count {
+        if digits.count == 16, digits.count == compact.count {
             workers = try await WorkerModel.query(on: db).filter(\.$nik == digits).all().compactMap(\.id)
         } else {
             let escaped = query.lowercased().replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "%", with: "")
@@ -102,7 +103,7 @@ struct ClaimService {
             return try await covering(eventDay, among: try await participations(ofWorker: p.workerID, actor: actor), preferring: p)
         }
         guard let raw = input.nik, raw.count <= 40 else { throw notFound }
-        let digits = raw.filter(\.isNumber)
+        let digits = raw.filter { $0.isASCII && $0.isNumber }
         guard digits.count == 16 else {
             throw AppError.invalid("nik_invalid", "NIK harus 16 angka.")
         }
@@ -144,19 +145,17 @@ struct ClaimService {
         guard let location = proposal.location, let program = try await ProgramModel.find(proposal.programID, on: db),
               let worker = try await WorkerModel.find(proposal.workerID, on: db) else { throw AppError.notFound("Peserta") }
         if let previous = input.previousCaseID {
-            guard let old = try await ClaimCaseModel.find(previous, on: db), old.proposalID == proposal.id,
+            guard let old = try await ClaimCaseModel.find(previous, on: db), old.workerID == proposal.workerID,
                   AccessPolicy.may(actor, .readRecord, at: location) else { throw AppError.notFound("Kasus sebelumnya") }
-            guard old.rejectionReason != nil else {
-                throw AppError(code: "claim_reopen_not_rejected", message: "Hanya kasus yang ditolak BPJS yang dapat diajukan ulang sebagai kasus baru.", kind: .conflict)
-            }
+            try await Self.reopenable(old, on: db)
         }
-        // One open case per event: the same kind on the same day for the same participation.
+        // One case per event (the same kind on the same day for the same participation) until BPJS refuses it.
         if let open = try await ClaimCaseModel.query(on: db).filter(\.$proposalID == proposal.id!).filter(\.$kind == kind.rawValue)
-            .filter(\.$eventDate == day.iso).filter(\.$status != ClaimStatus.closed.rawValue).filter(\.$status != ClaimStatus.rejected.rawValue).first() {
+            .filter(\.$eventDate == day.iso).filter(\.$rejectionReason == nil).first() {
             throw AppError(code: "claim_duplicate", message: "Kejadian ini sudah dilaporkan (kasus \(open.number)).", kind: .conflict)
         }
         // One death per person: a second report (another day, or JKM beside JKK) waits for BPJS to refuse the first.
-        if kind.isDeath, input.previousCaseID == nil, let dead = try await ClaimCaseModel.query(on: db).filter(\.$workerID == proposal.workerID)
+        if kind.isDeath, let dead = try await ClaimCaseModel.query(on: db).filter(\.$workerID == proposal.workerID)
             .filter(\.$kind ~~ [ClaimKind.death.rawValue, ClaimKind.workDeath.rawValue]).filter(\.$status != ClaimStatus.rejected.rawValue)
             .filter(\.$rejectionReason == nil).first() {
             throw AppError(code: "claim_death_already_reported",
@@ -191,7 +190,12 @@ struct ClaimService {
         claim.participationEnded = false
         claim.updatedAt = now
         try await db.transaction { tx in
-            try await claim.create(on: tx)
+            do {
+                try await claim.create(on: tx)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Two reports of one event at the same moment: the database keeps one.
+                throw AppError(code: "claim_duplicate", message: "Kejadian ini, atau kematian peserta ini, baru saja dilaporkan orang lain.", kind: .conflict)
+            }
             try await recordStep(claim, named: "report", from: nil, to: .reported, note: nil, by: auditActor, name: reporter, on: tx)
             try await AuditTrail(db: tx, now: now).record(AuditEntry(
                 action: "claim.report", entity: "claim", entityID: claim.id!.uuidString, regionCode: claim.villageCode,
@@ -201,6 +205,16 @@ struct ClaimService {
             if endsNow { try await endParticipation(claim, actor: actor, by: auditActor, on: tx) }
         }
         return claim
+    }
+
+    /// A case a new one may follow: refused by BPJS, and not followed yet.
+    static func reopenable(_ old: ClaimCaseModel, on db: any Database) async throws {
+        guard old.rejectionReason != nil else {
+            throw AppError(code: "claim_reopen_not_rejected", message: "Hanya kasus yang ditolak BPJS yang dapat diajukan ulang sebagai kasus baru.", kind: .conflict)
+        }
+        if let next = try await ClaimCaseModel.query(on: db).filter(\.$previousCaseID == old.id!).first() {
+            throw AppError(code: "claim_reopened_already", message: "Kasus ini sudah diajukan ulang (kasus \(next.number)).", kind: .conflict)
+        }
     }
 
     /// Who reported, in words: the grant that lets them report here.
@@ -230,21 +244,26 @@ struct ClaimService {
     /// reason death, on the day of death): the months planned after it are
     /// removed, a billed one becomes a credit on the next bill
     /// (`BillComposition`), the person joins the BPJS deactivation batch,
-    /// and the quota slot is freed unless the program keeps it.
+    /// and the quota slot is freed unless the program keeps it. The person's
+    /// participations in later programs (a continued year) end the same day.
     func endParticipation(_ claim: ClaimCaseModel, actor: Actor, by auditActor: AuditActor, on tx: any Database) async throws {
-        guard claim.kindValue.isDeath, claim.participationEnded != true,
-              let proposal = try await ProposalModel.find(claim.proposalID, on: tx) else { return }
-        if proposal.statusValue.holdsQuota {
-            // A death before the BPJS start (an uncovered event) still ends it, on the start day.
-            let start = proposal.bpjsStartDate.flatMap(CalendarDate.init(iso:))
-            let endDate = [CalendarDate(iso: claim.eventDate), start].compactMap { $0 }.max()?.iso ?? claim.eventDate
-            let program = try await ProgramModel.find(proposal.programID, on: tx)
-            _ = try await ProposalService(db: tx, now: now, today: today).transition(
-                proposal.id!, TransitionInput(action: ProposalAction.end.rawValue, reason: EndReason.death.rawValue,
-                                              note: "Meninggal dunia (kasus klaim \(claim.number))", endDate: endDate),
-                actor: actor, by: auditActor, keepQuotaSlot: program.map { !$0.deathFreesQuota } ?? false)
-        }
-        if let day = CalendarDate(iso: claim.eventDate) {
+        guard claim.kindValue.isDeath, claim.participationEnded != true, let day = CalendarDate(iso: claim.eventDate) else { return }
+        let all = try await ProposalModel.query(on: tx).filter(\.$workerID == claim.workerID).all()
+        let programs = Dictionary(uniqueKeysWithValues: try await ProgramModel.query(on: tx).filter(\.$id ~~ Array(Set(all.map(\.programID)))).all()
+            .map { ($0.id!, $0) })
+        for proposal in all {
+            guard let program = programs[proposal.programID], let last = YearMonth(iso: program.endMonth) else { continue }
+            // This participation, and any that runs past the day of death.
+            guard proposal.id == claim.proposalID || last >= day.yearMonth else { continue }
+            if proposal.statusValue.holdsQuota {
+                // A death before the BPJS start (an uncovered event) still ends it, on the start day.
+                let start = proposal.bpjsStartDate.flatMap(CalendarDate.init(iso:))
+                let endDate = [day, start].compactMap { $0 }.max()!
+                _ = try await ProposalService(db: tx, now: now, today: today).transition(
+                    proposal.id!, TransitionInput(action: ProposalAction.end.rawValue, reason: EndReason.death.rawValue,
+                                                  note: "Meninggal dunia (kasus klaim \(claim.number))", endDate: endDate.iso),
+                    actor: actor, by: auditActor, keepQuotaSlot: !program.deathFreesQuota)
+            }
             _ = try await CoverageRun(db: tx, now: now).removePlanned(proposal: proposal.id!, after: day.yearMonth, on: tx)
         }
         claim.participationEnded = true

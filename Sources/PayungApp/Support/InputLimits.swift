@@ -17,7 +17,7 @@ enum InputLimits {
     static let textLengths: [String: Int] = [
         "nik": 40, "kk": 40, "name": 120, "displayName": 120, "birthPlace": 80, "village": 20, "rt": 5, "rw": 5,
         "street": 200, "phone": 30, "occupation": 60, "disability": 100, "relation": 40, "heirName": 120,
-        "heirRelation": 40, "birthDate": 12, "schoolLevel": 10, "action": 30, "reason": 60, "note": 1_000,
+        "heirRelation": 40, "birthDate": 12, "schoolLevel": 10, "action": 30, "reason": 500, "note": 1_000, "account": 2_000,
         "kpj": 30, "startDate": 12, "username": 60, "password": 200, "oldPassword": 200, "newPassword": 200,
         "confirmPassword": 200, "code": 60, "regency": 10, "region": 20, "role": 30, "startMonth": 7, "endMonth": 7,
         "legalBasis": 300, "description": 500, "kind": 30, "format": 10, "status": 30, "q": ProposalSearch.maxLength,

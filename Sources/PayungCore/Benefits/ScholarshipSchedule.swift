@@ -102,12 +102,18 @@ public enum ScholarshipSchedule {
                 result.append(ChildSchedule(child: child, years: [], refusal: .yearInLevelInvalid, end: nil))
                 continue
             }
+            let schedule = years(for: child, rule: rule, from: schoolYear(of: eventDay))
+            // A child who is owed no year (already 23, married or working) does not take one of the places.
+            guard !schedule.years.isEmpty else {
+                result.append(schedule)
+                continue
+            }
             guard granted < rule.scholarshipChildren else {
                 result.append(ChildSchedule(child: child, years: [], refusal: .beyondChildLimit, end: nil))
                 continue
             }
             granted += 1
-            result.append(years(for: child, rule: rule, from: schoolYear(of: eventDay)))
+            result.append(schedule)
         }
         return result
     }
