@@ -61,7 +61,7 @@ CLAIM_PAGES = ["/klaim", "/klaim?tertahan=1", ("claim", "/klaim", "table a[href^
 CLAIM_REPORT = ["/klaim/lapor"]
 ROLE_PAGES = {
     "rt.pekalongan": COMMON + ["/usulan/baru", "/usulan?status=returned", ("proposal", "/usulan", "table.queue td.who a")] + CLAIM_REPORT,
-    "kelurahan.pekalongan": COMMON + ["/usulan?status=submitted", ("proposal", "/usulan", "table.queue td.who a")] + CLAIM_PAGES + CLAIM_REPORT,
+    "kelurahan.pekalongan": COMMON + ["/usulan?status=submitted", ("proposal", "/usulan", "table.queue td.who a")] + ["/klaim"] + CLAIM_REPORT,
     "kecamatan.pekalongan": COMMON + ["/usulan?status=verified_kelurahan", ("proposal", "/usulan", "table.queue td.who a")],
     "operator.pekalongan": COMMON + ["/program", "/impor", "/usulan?status=verified_kecamatan", "/anggaran",
                                      "/anggaran?workers=3000&months=12&premium=16800&budget=604000000",

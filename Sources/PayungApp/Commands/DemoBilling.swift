@@ -71,7 +71,12 @@ enum DemoBilling {
 
     /// A one-page PDF saying what it stands for (no real SP2D).
     static func proof(name: String, month: YearMonth, amount: Int64) -> Data {
-        let text = "SP2D demo: \(name) \(month.iso) Rp\(amount)".filter { $0.isASCII && $0 != "(" && $0 != ")" && $0 != "\\" }
+        page("SP2D demo: \(name) \(month.iso) Rp\(amount)")
+    }
+
+    /// A one-page PDF with one line of text.
+    static func page(_ line: String) -> Data {
+        let text = line.filter { $0.isASCII && $0 != "(" && $0 != ")" && $0 != "\\" }
         let stream = "BT /F1 12 Tf 40 100 Td (\(text)) Tj ET"
         let objects = [
             "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

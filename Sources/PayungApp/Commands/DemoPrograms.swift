@@ -40,6 +40,9 @@ struct DemoPrograms {
             legalBasis: "Perwal Pekalongan 19/2022", benefits: ["JKK", "JKM"], quota: 2000, occupations: Self.occupations2023),
             actor: nil, by: .cli("demo"))
         try await propose(into: p2023, city: "33.75", count: 36, serialBase: 300, actor: actor, path: Self.everyStatus)
+        // The ten participants of 2023 whose deaths the program paid (`DemoClaimCases`); the tenth of eleven stays a draft.
+        try await propose(into: p2023, city: "33.75", count: 11, serialBase: DemoClaimCases.deceasedSerialBase, actor: actor,
+                          path: [[.verify, .verify, .approve, .register, .activate]])
         let jambi = try await service.create(ProgramInput(
             code: "jmb-bpu-2025", regency: "15.71", name: "Perlindungan Pekerja Rentan Kota Jambi 2025", startMonth: "2025-01",
             endMonth: "2025-12", legalBasis: "APBD Kota Jambi 2025", benefits: ["JKK", "JKM"], quota: 3000,
