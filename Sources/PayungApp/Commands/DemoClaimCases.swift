@@ -42,6 +42,12 @@ enum DemoClaimCases {
 
     static func day(_ day: CalendarDate, plus days: Int) -> CalendarDate { day.adding(days: days) ?? day }
 
+    /// A file name as a person would save it: the document's name in words.
+    static func fileName(_ kind: ClaimDocumentKind) -> String {
+        kind.indonesianName.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+            .split(separator: "-").joined(separator: "-") + ".pdf"
+    }
+
     /// A one-page PDF standing for a document (no real data).
     static func document(_ kind: ClaimDocumentKind, of name: String) -> Data {
         DemoBilling.page("Dokumen demo: \(kind.indonesianName) - \(name)")
@@ -87,7 +93,7 @@ enum DemoClaimCases {
                 birthDate: day(eventDay, plus: -9 * 365).iso, schoolLevel: SchoolLevel.tkSD.rawValue, yearInLevel: 3), actor: people.op, by: people.opAudit)
         }
         for kind in ClaimDocuments.required(for: .death, trafficAccident: false) {
-            _ = try await service(db, on: assembled).attach(document(kind, of: name), kind: kind.rawValue, name: "\(kind.rawValue).pdf", heirID: nil,
+            _ = try await service(db, on: assembled).attach(document(kind, of: name), kind: kind.rawValue, name: fileName(kind), heirID: nil,
                                                           schoolYear: nil, to: id, actor: people.op, by: people.opAudit)
         }
         try await step(id, .completeDocuments, on: day(eventDay, plus: 10), people.op, people.opAudit, db)
@@ -154,7 +160,7 @@ enum DemoClaimCases {
         }
         func documents(_ id: UUID, _ kind: ClaimKind, traffic: Bool = false, name: String, on day: CalendarDate) async throws {
             for doc in ClaimDocuments.required(for: kind, trafficAccident: traffic) {
-                _ = try await service(db, on: day).attach(document(doc, of: name), kind: doc.rawValue, name: "\(doc.rawValue).pdf", heirID: nil,
+                _ = try await service(db, on: day).attach(document(doc, of: name), kind: doc.rawValue, name: fileName(doc), heirID: nil,
                                                         schoolYear: nil, to: id, actor: people.op, by: people.opAudit)
             }
         }
