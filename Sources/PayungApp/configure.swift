@@ -82,6 +82,7 @@ func registerRoutes(_ app: Application) {
     BillingController().register(api: api, web: protected)
     PaymentController().register(api: api, web: protected)
     ClaimController().register(api: api, web: protected)
+    DashboardController().register(api: api, web: protected)
     AbsorptionController().register(api: api, web: protected)
     ReconciliationController().register(api: api, web: protected)
     ProgramSettingsController().register(api: api, web: protected)
