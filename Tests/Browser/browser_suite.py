@@ -50,6 +50,7 @@ MONEY_PAGES = [
     ("payments", "/program", "a.card[href^='/program/']", "/pembayaran"),
     ("arrears", "/program", "a.card[href^='/program/']", "/tunggakan"),
     ("absorption", "/program", "a.card[href^='/program/']", "/serapan"),
+    ("dashboard", "/program", "a.card[href^='/program/']", "/dasbor"),
     ("participant-months", ("arrears", "/program", "a.card[href^='/program/']", "/tunggakan"), "table a[href*='/tunggakan/']"),
 ]
 # Pages that exist only when the demo's data says so on the day it runs: a
