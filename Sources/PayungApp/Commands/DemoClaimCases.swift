@@ -101,10 +101,10 @@ enum DemoClaimCases {
         try await step(id, .submit, on: day(eventDay, plus: 13), people.op, people.opAudit, db)
         let year = eventDay.year
         try await step(id, .approve, on: day(eventDay, plus: 24), people.bpjs, people.bpjsAudit, db,
-                       ClaimStepInput(action: "approve", bpjsClaimNumber: String(format: "JKM/PKL/%d/%04d", year, number)))
+                       ClaimStepInput(action: ClaimAction.approve.rawValue, bpjsClaimNumber: String(format: "JKM/PKL/%d/%04d", year, number)))
         let payDay = day(eventDay, plus: 31)
         try await step(id, .pay, on: payDay, people.bpjs, people.bpjsAudit, db,
-                       ClaimStepInput(action: "pay", paidOn: payDay.iso, amount: 42_000_000, heirID: spouse.id))
+                       ClaimStepInput(action: ClaimAction.pay.rawValue, paidOn: payDay.iso, amount: 42_000_000, heirID: spouse.id))
         if close { try await step(id, .close, on: day(eventDay, plus: 38), people.op, people.opAudit, db) }
         return try await ClaimCaseModel.find(id, on: db)!
     }
@@ -200,7 +200,7 @@ enum DemoClaimCases {
             try await step(id, .verify, on: day(today, plus: -33), people.op, people.opAudit, db)
             try await step(id, .submit, on: day(today, plus: -32), people.op, people.opAudit, db)
             try await step(id, .approve, on: day(today, plus: -5), people.bpjs, people.bpjsAudit, db,
-                           ClaimStepInput(action: "approve", bpjsClaimNumber: "JKK/PKL/\(today.year)/0031"))
+                           ClaimStepInput(action: ClaimAction.approve.rawValue, bpjsClaimNumber: "JKK/PKL/\(today.year)/0031"))
         }
         // Refused by BPJS, then reported again as a new case linked to the refused one.
         if let row = next() {
@@ -210,7 +210,7 @@ enum DemoClaimCases {
             try await step(id, .verify, on: day(today, plus: -56), people.op, people.opAudit, db)
             try await step(id, .submit, on: day(today, plus: -55), people.op, people.opAudit, db)
             try await step(id, .reject, on: day(today, plus: -30), people.bpjs, people.bpjsAudit, db,
-                           ClaimStepInput(action: "reject", bpjsClaimNumber: "JKK/PKL/\(today.year)/0019",
+                           ClaimStepInput(action: ClaimAction.reject.rawValue, bpjsClaimNumber: "JKK/PKL/\(today.year)/0019",
                                           reason: "Kejadian di luar hubungan kerja (sepulang kerja, bukan di perjalanan kerja)."))
             _ = try await service(db, on: day(today, plus: -12)).report(
                 ClaimReportInput(proposalID: row.id, kind: ClaimKind.workAccident.rawValue, eventDate: day(today, plus: -62).iso,
