@@ -25,7 +25,7 @@ struct BarChart {
         let plot = width - figureRoom
         var out = """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(AbsorptionChart.n(width)) \(AbsorptionChart.n(height))" width="100%" \
-            style="max-width:\(Int(width))px" role="img" aria-labelledby="\(id)-judul" font-family="system-ui, sans-serif" font-size="12">\
+            class="bars" role="img" aria-labelledby="\(id)-judul" font-family="system-ui, sans-serif" font-size="12">\
             <title id="\(id)-judul">\(AbsorptionChart.escape(title))</title>
             """
         for (i, bar) in bars.enumerated() {
