@@ -7,8 +7,9 @@ import Vapor
 /// The demo's claim cases (issue 14), made through `ClaimService` as the
 /// agency and BPJS would, each step on its own day:
 /// - the story of Batik Berlian: 10 deaths between January 2023 and June
-///   2024, each paid Rp42,000,000 by BPJS (Rp420,000,000), made before the
-///   money is planned so the deceased are never billed;
+///   2024, each paid Rp42,000,000 by BPJS (Rp420,000,000), each year's made
+///   by `DemoPrograms` before that year's program is continued, so the
+///   deceased are never carried into a later year, planned or billed;
 /// - in the running program, after its bills: a case at every status (a
 ///   suspected work accident near BPJS's deadline, one stuck, one refused
 ///   and reported again, a death with a scholarship year paid) and the death
@@ -53,21 +54,27 @@ enum DemoClaimCases {
         DemoBilling.page("Dokumen demo: \(kind.indonesianName) - \(name)")
     }
 
-    /// The story's ten paid deaths. Returns how many and the total paid.
-    static func seedHistory(on db: any Database, today: CalendarDate) async throws -> (deaths: Int, paid: Int64) {
-        guard try await ClaimCaseModel.query(on: db).first() == nil, let people = try await people(on: db),
+    /// The story's paid deaths in the year of `program` (a Batik Berlian
+    /// program, before it is continued, so its deceased are not carried on):
+    /// the participation that ran on the day of death ends with it.
+    /// Returns how many and the total paid.
+    static func seedHistory(on db: any Database, in program: ProgramModel, today: CalendarDate) async throws -> (deaths: Int, paid: Int64) {
+        guard program.regencyCode == "33.75", program.code.hasPrefix("pkl-bb-"), let year = Int(program.startMonth.prefix(4)),
+              deaths.contains(where: { $0.hasPrefix("\(year)-") }), let people = try await people(on: db),
               let p2023 = try await ProgramModel.query(on: db).filter(\.$code == "pkl-bb-2023").first() else { return (0, 0) }
-        struct Row: Decodable { let id: UUID; let nik: String; let name: String }
+        struct Row: Decodable { let id: UUID; let worker_id: UUID; let nik: String; let name: String; let sex: String }
         let rows = try await db.sql.raw("""
-            SELECT p.id, w.nik, w.name FROM proposals p JOIN workers w ON w.id = p.worker_id
+            SELECT p.id, p.worker_id, w.nik, w.name, w.sex FROM proposals p JOIN workers w ON w.id = p.worker_id
             WHERE p.program_id = \(bind: p2023.id!) AND p.bpjs_start_date IS NOT NULL ORDER BY w.nik
             """).all(decoding: Row.self)
         let deceased = rows.filter { Int($0.nik.suffix(4)).map { (deceasedSerialBase..<deceasedSerialBase + 20).contains($0) } == true }
         var count = 0, paid: Int64 = 0
         for (i, (person, event)) in zip(deceased, deaths).enumerated() {
-            guard let eventDay = CalendarDate(iso: event) else { continue }
-            let claim = try await paidDeath(person.id, name: person.name, eventDay: eventDay, number: i + 1, children: i % 3 == 0,
-                                            close: i < 8, people: people, on: db)
+            // This year's deaths, each paid (31 days after) before today, once.
+            guard let eventDay = CalendarDate(iso: event), eventDay.year == year, day(eventDay, plus: 38) <= today,
+                  try await ClaimCaseModel.query(on: db).filter(\.$workerID == person.worker_id).first() == nil else { continue }
+            let claim = try await paidDeath(person.id, name: person.name, female: person.sex == Sex.female.rawValue, eventDay: eventDay,
+                                            number: i + 1, children: i % 3 == 0, close: i < 8, people: people, on: db)
             count += 1
             paid += claim.paidAmount ?? 0
         }
@@ -75,7 +82,7 @@ enum DemoClaimCases {
     }
 
     /// A death from report to BPJS's payment, each step a few days after the last.
-    static func paidDeath(_ proposalID: UUID, name: String, eventDay: CalendarDate, number: Int, children: Bool, close: Bool,
+    static func paidDeath(_ proposalID: UUID, name: String, female: Bool, eventDay: CalendarDate, number: Int, children: Bool, close: Bool,
                           people: People, on db: any Database) async throws -> ClaimCaseModel {
         let reported = day(eventDay, plus: 3)
         let claim = try await service(db, on: reported).report(
@@ -85,7 +92,7 @@ enum DemoClaimCases {
         let id = claim.id!
         let assembled = day(eventDay, plus: 9)
         let spouse = try await service(db, on: assembled).addHeir(id, ClaimHeirInput(
-            name: "Ahli waris \(name)", relation: HeirRelation.wife.rawValue, priority: 1, sharePercent: 100, bank: "Bank Jateng",
+            name: "Ahli waris \(name)", relation: spouse(female).rawValue, priority: 1, sharePercent: 100, bank: "Bank Jateng",
             account: String(format: "2-0%02d-%06d-0", number, 500_000 + number), accountHolder: "Ahli waris \(name)"), actor: people.op, by: people.opAudit)
         if children {
             _ = try await service(db, on: assembled).addHeir(id, ClaimHeirInput(
@@ -109,9 +116,23 @@ enum DemoClaimCases {
         return try await ClaimCaseModel.find(id, on: db)!
     }
 
+    /// The surviving spouse of the deceased: a woman's husband, a man's wife.
+    static func spouse(_ deceasedFemale: Bool) -> HeirRelation { deceasedFemale ? .husband : .wife }
+
     static func step(_ id: UUID, _ action: ClaimAction, on day: CalendarDate, _ actor: Actor, _ audit: AuditActor, _ db: any Database,
                      _ input: ClaimStepInput? = nil) async throws {
         _ = try await service(db, on: day, hour: 10).transition(id, input ?? ClaimStepInput(action: action.rawValue), actor: actor, by: audit)
+    }
+
+    /// One line on the demo's claims, read back from the cases themselves.
+    static func summary(on db: any Database) async throws -> String? {
+        let all = try await ClaimCaseModel.query(on: db).all()
+        guard !all.isEmpty else { return nil }
+        let story = all.filter { $0.kind == ClaimKind.death.rawValue && ("2023-01-01"..."2024-06-30").contains($0.eventDate) && $0.paidAmount != nil }
+        let uncovered = all.filter { !$0.covered }.count
+        return "Demo claims: \(story.count) paid deaths of Batik Berlian between January 2023 and June 2024 "
+            + "(\(Rupiah(story.reduce(0) { $0 + ($1.paidAmount ?? 0) }).formatted)), \(uncovered) uncovered "
+            + "(the death of a lapsed participant), \(all.count) cases in all, at every step."
     }
 
     /// The running program's cases, after its bills. Returns how many, and whether an uncovered one was found.
@@ -140,9 +161,9 @@ enum DemoClaimCases {
         }
         // Covered participants of the running program, each with one case.
         guard let current = programs.first(where: { $0.takesNewParticipants(today: today) }) ?? programs.first else { return (made, uncovered) }
-        struct Row: Decodable { let id: UUID; let name: String; let bpjs_start_date: String }
+        struct Row: Decodable { let id: UUID; let name: String; let sex: String; let bpjs_start_date: String }
         let participants = try await db.sql.raw("""
-            SELECT p.id, w.name, p.bpjs_start_date FROM proposals p JOIN workers w ON w.id = p.worker_id
+            SELECT p.id, w.name, w.sex, p.bpjs_start_date FROM proposals p JOIN workers w ON w.id = p.worker_id
             WHERE p.program_id = \(bind: current.id!) AND p.status IN ('registered', 'active') AND p.bpjs_start_date IS NOT NULL
               AND p.bpjs_start_date <= \(bind: day(today, plus: -45).iso)
             ORDER BY p.bpjs_start_date, w.nik
@@ -193,7 +214,7 @@ enum DemoClaimCases {
         if let row = next() {
             let id = try await report(row, .workDeath, daysAgo: 40, account: "Tertimpa bangunan gudang saat bekerja sebagai kuli angkut.")
             _ = try await service(db, on: day(today, plus: -35)).addHeir(id, ClaimHeirInput(
-                name: "Ahli waris \(row.name)", relation: HeirRelation.husband.rawValue, sharePercent: 100, bank: "BRI", account: "0123-01-000777-50-2",
+                name: "Ahli waris \(row.name)", relation: spouse(row.sex == Sex.female.rawValue).rawValue, sharePercent: 100, bank: "BRI", account: "0123-01-000777-50-2",
                 accountHolder: "Ahli waris \(row.name)"), actor: people.op, by: people.opAudit)
             try await documents(id, .workDeath, name: row.name, on: day(today, plus: -35))
             try await step(id, .completeDocuments, on: day(today, plus: -34), people.op, people.opAudit, db)
@@ -222,7 +243,7 @@ enum DemoClaimCases {
         // A member since 2022 who died this year: paid, with two children's scholarships, one year's proof in and paid.
         if let row = next() {
             let eventDay = day(today, plus: -70)
-            let claim = try await paidDeath(row.id, name: row.name, eventDay: eventDay, number: 41, children: false, close: false, people: people, on: db)
+            let claim = try await paidDeath(row.id, name: row.name, female: row.sex == Sex.female.rawValue, eventDay: eventDay, number: 41, children: false, close: false, people: people, on: db)
             let id = claim.id!
             let first = try await service(db, on: day(eventDay, plus: 9)).addHeir(id, ClaimHeirInput(
                 name: "Putri \(row.name)", relation: HeirRelation.child.rawValue, priority: 2, sharePercent: 0,

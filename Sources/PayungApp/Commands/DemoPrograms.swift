@@ -50,8 +50,12 @@ struct DemoPrograms {
         try await propose(into: jambi, city: "15.71", count: 36, serialBase: 500, actor: actor, path: Self.everyStatus)
         // Each city's program continued year by year to today, so a new user
         // can propose into a running (or, in December, the coming) year.
+        // The story's deaths of each year are recorded before that year's program is continued,
+        // so the deceased are never carried into a later year (nor planned, nor billed).
         let pekalonganNow = try await continueToToday(p2023, name: "Batik Berlian", codePrefix: "pkl-bb", quota: 2000,
-                                                      legalBasis: "Perwal Pekalongan 19/2022", service: service)
+                                                      legalBasis: "Perwal Pekalongan 19/2022", service: service) { [app] program in
+            _ = try await DemoClaimCases.seedHistory(on: app.db, in: program, today: app.clock.today)
+        }
         try await propose(into: pekalonganNow, city: "33.75", count: 12, serialBase: 700, actor: actor, path: Self.everyStatus)
         // The demo RT head (RT 003/RW 005, Medono) finds proposals of his own
         // RT on his first screen: submitted, returned for correction, a draft, verified.
@@ -66,11 +70,14 @@ struct DemoPrograms {
 
     /// Continues `program` one calendar year at a time until a program that
     /// still takes participants today (this year's, or next year's in December).
+    /// `beforeContinuing` runs on each program just before it is continued.
     private func continueToToday(_ program: ProgramModel, name: String, codePrefix: String, quota: Int, legalBasis: String,
-                                 service: ProgramService) async throws -> ProgramModel {
+                                 service: ProgramService,
+                                 beforeContinuing: (ProgramModel) async throws -> Void = { _ in }) async throws -> ProgramModel {
         var current = program
         let today = app.clock.today
         while !current.takesNewParticipants(today: today) {
+            try await beforeContinuing(current)
             let year = Int(current.startMonth.prefix(4))! + 1
             let occupations = try await ProgramOccupationModel.query(on: app.db).filter(\.$programID == current.id!).all().map(\.occupationCode)
             (current, _) = try await service.continueProgram(from: current.id!, as: ProgramInput(
